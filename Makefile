@@ -1,0 +1,61 @@
+# make demo | make test | make bench  -- everything installs into .venv from the package index.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := $(CURDIR)/.venv
+PY          := $(VENV)/bin/python
+BUILD       := $(CURDIR)/build
+COLLECTIONS := $(BUILD)/collections
+COLL_LINK   := $(COLLECTIONS)/ansible_collections/idm/okta_salesforce
+SANITY_TREE := $(BUILD)/sanity/ansible_collections/idm/okta_salesforce
+PYTEST      := $(PY) -m pytest -p no:cacheprovider
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv collection demo test test-unit test-sanity test-integration bench clean
+
+help:
+	@echo "make demo   - start the simulator and run the collection against it"
+	@echo "make test   - unit tests, ansible-test sanity, integration tests (real ansible-playbook)"
+	@echo "make bench  - benchmarks against the simulator (JSON lines)"
+
+venv: $(VENV)/.installed
+
+# A Python that really runs: 3.12/3.13 (ansible-core 2.20) first, else 3.11 with ansible-core 2.19.
+$(VENV)/.installed: requirements.txt tests/requirements.txt tests/constraints.txt .ci/find-python
+	rm -rf $(VENV)
+	set -e; read -r pybin core <<<"$$(bash .ci/find-python)"; \
+	echo "Using $$pybin with ansible-core $$core"; \
+	"$$pybin" -m venv $(VENV); \
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip; \
+	$(PY) -m pip install -q --disable-pip-version-check "ansible-core==$$core" \
+	    -r requirements.txt -r tests/requirements.txt -c tests/constraints.txt
+	touch $@
+
+collection: $(COLL_LINK)
+$(COLL_LINK):
+	mkdir -p $(dir $@)
+	ln -sfn $(CURDIR) $@
+
+demo: venv collection
+	$(PY) -m tests.demo
+
+test: test-unit test-sanity test-integration
+
+test-unit: venv collection
+	$(PYTEST) -q tests/unit tests/simulator
+
+test-integration: venv collection
+	$(PYTEST) -q tests/integration
+
+# ansible-test needs the collection under ansible_collections/<ns>/<name>: copy the tracked files there.
+test-sanity: venv
+	bash .ci/sanity $(VENV) $(SANITY_TREE)
+
+bench: venv collection
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf $(VENV) $(BUILD) tests/output

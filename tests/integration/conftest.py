@@ -1,0 +1,142 @@
+"""Integration harness: a live simulator and real `ansible-playbook` processes against it.
+
+Every playbook run is scanned for the simulator's canary secrets (stdout, stderr and the recorded
+task results); a run that shows one fails the test that made it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.simulator import Simulator
+
+REPO = Path(__file__).resolve().parents[2]
+COLLECTIONS = REPO / "build" / "collections"
+DEFAULT_SEED = REPO / "tests" / "simulator" / "seeds" / "default.yaml"
+ANSIBLE_PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
+
+
+def ensure_collection_link() -> None:
+    link = COLLECTIONS / "ansible_collections" / "idm" / "okta_salesforce"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(REPO)
+
+
+@dataclass
+class PlaybookRun:
+    rc: int
+    stdout: str
+    stderr: str
+    results: list = field(default_factory=list)
+
+    def result(self, task: str) -> dict:
+        """The last recorded result of the task named `task`."""
+        matches = [r for r in self.results if r["task"] == task]
+        assert matches, f"task {task!r} has no result; tasks seen: {[r['task'] for r in self.results]}"
+        return matches[-1]["result"]
+
+    def status(self, task: str) -> str:
+        return [r for r in self.results if r["task"] == task][-1]["status"]
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr + json.dumps(self.results, default=str)
+
+
+def find_secrets(text: str, secrets) -> list:
+    """The canaries that occur in `text` (each also checked without its PEM framing)."""
+    return [s for s in secrets if s and s in text]
+
+
+def play_for(tasks, sim: Simulator, extra_play: dict | None = None) -> list:
+    play = {
+        "name": "integration",
+        "hosts": "localhost",
+        "connection": "local",
+        "gather_facts": False,
+        "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+        "module_defaults": {
+            "group/idm.okta_salesforce.okta": {
+                "org_url": sim.url,
+                "api_token": sim.api_token,
+                "ca_path": sim.ca_path,
+            }
+        },
+        "tasks": tasks,
+    }
+    play.update(extra_play or {})
+    return [play]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collection_link():
+    ensure_collection_link()
+
+
+@pytest.fixture
+def simulator(tmp_path):
+    with Simulator(seed=DEFAULT_SEED, workdir=tmp_path / "sim") as sim:
+        yield sim
+
+
+@pytest.fixture
+def run_playbook(simulator, tmp_path):
+    """Run a real ansible-playbook. `tasks_or_playbook`: a list of tasks or a playbook path."""
+    counter = {"n": 0}
+
+    def run(tasks_or_playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
+            inventory=None, extra_play=None, scan_secrets=True, extra_secrets=()):
+        counter["n"] += 1
+        workdir = tmp_path / f"run{counter['n']}"
+        workdir.mkdir()
+        if isinstance(tasks_or_playbook, (str, Path)):
+            playbook = Path(tasks_or_playbook)
+        else:
+            playbook = workdir / "playbook.yml"
+            playbook.write_text(yaml.safe_dump(play_for(tasks_or_playbook, simulator, extra_play)))
+        results_file = workdir / "results.jsonl"
+        cmd = [ANSIBLE_PLAYBOOK, str(playbook), "-i", str(inventory or "localhost,")]
+        if extra_vars:
+            vars_file = workdir / "extra_vars.json"
+            vars_file.write_text(json.dumps(extra_vars))
+            cmd += ["-e", f"@{vars_file}"]
+        if check:
+            cmd.append("--check")
+        if diff:
+            cmd.append("--diff")
+        if verbosity:
+            cmd.append("-" + "v" * verbosity)
+        run_env = dict(os.environ)
+        run_env.update({
+            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+            "ANSIBLE_CALLBACK_PLUGINS": str(Path(__file__).with_name("callback_plugins")),
+            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+            "RECORD_RESULTS_FILE": str(results_file),
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            "ANSIBLE_NOCOLOR": "true",
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+            "ANSIBLE_LOCAL_TEMP": str(workdir / "tmp"),
+            "ANSIBLE_HOME": str(workdir / "ansible_home"),
+        })
+        run_env.update(env or {})
+        proc = subprocess.run(cmd, cwd=workdir, env=run_env, capture_output=True, text=True, timeout=900)
+        results = []
+        if results_file.exists():
+            results = [json.loads(line) for line in results_file.read_text().splitlines() if line]
+        run_result = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
+        if scan_secrets:
+            leaked = find_secrets(run_result.output, list(simulator.secrets) + list(extra_secrets))
+            assert not leaked, f"secret canaries leaked into ansible-playbook output: {len(leaked)} found"
+        return run_result
+
+    return run
