@@ -50,9 +50,10 @@ test-unit: venv collection
 test-integration: venv collection
 	$(PYTEST) -q tests/integration
 
-# ansible-test needs the collection under ansible_collections/<ns>/<name>: copy the tracked files there.
+# ansible-test sanity (all tests, no ignore files) on a copy under ansible_collections/<ns>/<name>,
+# then antsibull-changelog lint. One test: make test-sanity SANITY_ARGS="--test validate-modules"
 test-sanity: venv
-	bash .ci/sanity $(VENV) $(SANITY_TREE)
+	bash .ci/sanity $(VENV) $(SANITY_TREE) $(SANITY_ARGS)
 
 bench: venv collection
 	$(PY) -m tests.bench

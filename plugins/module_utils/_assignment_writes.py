@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) idm.okta_salesforce contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal: send planned assignment writes concurrently; one failure never stops the others.
+
+Retry rules (the client applies them): PUT and DELETE are idempotent and retried; a profile update
+(POST .../users/{id}) sets absolute values, so it is retried as idempotent too; assigning a user
+(POST .../users) is not retried after an ambiguous failure such as a 5xx: the next run reads the
+assignments again and completes whatever is missing. Okta answers 409 E0000062 when the user is
+already assigned (for example through a group assigned in the same run): that is not a failure.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_plan import (
+    AssignedUser,
+    user_update_body,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+
+ALREADY_ASSIGNED = "E0000062"
+DONE = "done"
+UNCHANGED = "unchanged"
+UPDATED = "updated"
+FAILED = "failed"
+
+
+@dataclass
+class WriteOutcome:
+    change: object
+    status: str                 # done | unchanged (already so) | updated (found assigned, then updated) | failed
+    error: dict | None = None
+
+
+def error_details(error):
+    """What the result shows of a failed write: Okta's code, summary, causes and request id."""
+    if isinstance(error, OktaApiError):
+        return {
+            "status": error.status,
+            "error_code": error.error_code,
+            "summary": error.summary,
+            "causes": list(error.causes or []),
+            "request_id": error.request_id,
+        }
+    return {"status": None, "error_code": None, "summary": f"{type(error).__name__}: {error}", "causes": [], "request_id": None}
+
+
+class AssignmentWriter:
+    """Sends the writes of one app. Safe to call from many threads: the client is shared."""
+
+    def __init__(self, client, app_id, update_profiles=True):
+        self.client = client
+        self.app_id = app_id
+        self.update_profiles = update_profiles
+
+    def _users_path(self, user_id=None):
+        path = f"/api/v1/apps/{self.app_id}/users"
+        return f"{path}/{user_id}" if user_id else path
+
+    def _groups_path(self, group_id):
+        return f"/api/v1/apps/{self.app_id}/groups/{group_id}"
+
+    def apply(self, change):
+        """Send one change; never raises: the outcome carries the error."""
+        try:
+            return WriteOutcome(change, self._send(change))
+        except Exception as error:  # pylint: disable=broad-exception-caught  # each failure is reported, the others go on
+            return WriteOutcome(change, FAILED, error_details(error))
+
+    def _send(self, change):
+        if change.kind == "group":
+            if change.action == "remove":
+                return self._delete(self._groups_path(change.target_id))
+            self.client.put(self._groups_path(change.target_id), json=change.body)
+            return DONE
+        if change.action == "remove":
+            return self._delete(self._users_path(change.target_id), params={"sendEmail": "false"})
+        if change.action == "update":
+            self.client.post(self._users_path(change.target_id), json=change.body, idempotent=True)
+            return DONE
+        try:
+            self.client.post(self._users_path(), json=change.body, idempotent=False)
+        except OktaApiError as error:
+            if error.error_code != ALREADY_ASSIGNED:
+                raise
+            return self._complete_existing(change)
+        return DONE
+
+    def _delete(self, path, params=None):
+        try:
+            self.client.delete(path, params=params)
+        except OktaApiError as error:
+            if error.status != 404:
+                raise
+            return UNCHANGED    # already gone (for example a retried DELETE whose first answer was lost)
+        return DONE
+
+    def _complete_existing(self, change):
+        """The user was already assigned: read it back and update what still differs."""
+        wanted = change.wanted
+        if wanted is None or (wanted.username is None and not wanted.profile):
+            return UNCHANGED
+        item = self.client.get(self._users_path(change.target_id))
+        current = AssignedUser.from_api(item)
+        body = user_update_body(wanted, current, self.update_profiles)
+        if not body:
+            return UNCHANGED
+        self.client.post(self._users_path(change.target_id), json=body, idempotent=True)
+        return UPDATED
+
+
+def apply_changes(client, app_id, changes, max_workers=8, update_profiles=True):
+    """Send `changes` with up to `max_workers` concurrent requests; one outcome per change.
+
+    User writes are queued before group writes, so users listed directly get a direct assignment
+    before a group assignment could make them group-scoped.
+    """
+    writer = AssignmentWriter(client, app_id, update_profiles)
+    ordered = sorted(changes, key=lambda change: change.kind != "user")
+    if not ordered:
+        return []
+    workers = max(1, min(max_workers, len(ordered)))
+    if workers == 1:
+        return [writer.apply(change) for change in ordered]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(writer.apply, ordered))

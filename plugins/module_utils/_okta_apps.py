@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright: idm.okta_salesforce contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Find an Okta app instance by id or label, and link to it in the Admin Console.
+
+Internal to this collection; the interface may change without notice.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+
+# Okta-hosted org domains: their Admin Console lives on `{org}-admin.<domain>`.
+OKTA_DOMAINS = ("okta.com", "oktapreview.com", "okta-emea.com")
+APPS_PAGE_SIZE = 200
+
+
+class AppLookupError(Exception):
+    """The app asked for is missing or ambiguous; the message lists the candidates (label and id)."""
+
+
+def _describe(apps):
+    if not apps:
+        return "none"
+    return ", ".join(f"'{app.get('label')}' (id {app.get('id')}, {app.get('status', 'status unknown')})" for app in apps)
+
+
+def _find_by_id(client, app_id, app_name):
+    try:
+        app = client.get(f"/api/v1/apps/{quote(str(app_id), safe='')}")
+    except OktaApiError as error:
+        if error.status == 404:
+            raise AppLookupError(
+                f"No Okta app with id '{app_id}' in {client.org_url} (HTTP 404, request id {error.request_id}). "
+                "Check app_id, or name the app by app_label.") from None
+        raise
+    if app_name and app.get("name") != app_name:
+        raise AppLookupError(
+            f"The Okta app with id '{app_id}' ('{app.get('label')}') is a '{app.get('name')}' app, not '{app_name}'. "
+            f"Check app_id, or set app_name: {app.get('name')} if that app is the one meant.")
+    return app
+
+
+def _find_by_label(client, app_label, app_name):
+    name = str(app_name).replace('"', '\\"')
+    candidates = list(client.paginate("/api/v1/apps", params={"filter": f'name eq "{name}"', "limit": APPS_PAGE_SIZE}))
+    matches = [app for app in candidates if app.get("label") == app_label]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise AppLookupError(
+            f"{len(matches)} '{app_name}' apps are labelled '{app_label}': {_describe(matches)}. "
+            "Set app_id to the one to manage.")
+    raise AppLookupError(
+        f"No '{app_name}' app labelled '{app_label}' in {client.org_url}. "
+        f"The '{app_name}' apps there: {_describe(candidates)}. Labels must match exactly; or set app_id.")
+
+
+def find_app(client, app_id=None, app_label=None, app_name="salesforce"):
+    """The app object, by id (GET /api/v1/apps/{id}) or by exact label among the `app_name` apps.
+
+    By id, the app must be an `app_name` app unless app_name is None. AppLookupError when the app is
+    missing, ambiguous or of another kind; OktaApiError for any other failed call.
+    """
+    if bool(app_id) == bool(app_label):
+        raise AppLookupError("Name the Okta app by exactly one of app_id or app_label.")
+    if app_id:
+        return _find_by_id(client, app_id, app_name)
+    return _find_by_label(client, app_label, app_name or "salesforce")
+
+
+def admin_console_url(org_url, app_id, app_name="salesforce"):
+    """The Admin Console page of the app's provisioning tab.
+
+    Okta-hosted orgs (`acme.okta.com`) have their console on `acme-admin.okta.com`; custom domains and
+    local servers are linked on the org URL itself.
+    """
+    parts = urlsplit(org_url)
+    host = (parts.hostname or "").lower()
+    netloc = parts.netloc
+    for domain in OKTA_DOMAINS:
+        if host.endswith("." + domain):
+            subdomain = host[: -len(domain) - 1]
+            if "." not in subdomain and not subdomain.endswith("-admin"):
+                netloc = netloc.lower().replace(host, f"{subdomain}-admin.{domain}", 1)
+            break
+    path = f"/admin/app/{quote(str(app_name), safe='')}/instance/{quote(str(app_id), safe='')}/#tab-user-management"
+    return f"{parts.scheme}://{netloc}{path}"
+
+
+def app_summary(client, app):
+    """The fields of an app that results and reports show."""
+    settings = (app.get("settings") or {}).get("app") or {}
+    return {
+        "id": app.get("id"),
+        "label": app.get("label"),
+        "name": app.get("name"),
+        "instance_type": settings.get("instanceType"),
+        "integration_type": settings.get("integrationType"),
+        "status": app.get("status"),
+        "admin_url": admin_console_url(client.org_url, app.get("id"), app.get("name") or "salesforce"),
+    }

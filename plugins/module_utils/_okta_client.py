@@ -1,0 +1,584 @@
+# -*- coding: utf-8 -*-
+# Copyright: idm.okta_salesforce contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one Okta HTTP client of this collection: session, TLS rules, rate limits, retries, paging, errors.
+
+Internal to this collection; the interface may change without notice (see docs/development.md).
+One client may be shared by many threads: counters, rate-limit state and the OAuth token are guarded
+by locks, and the requests.Session pool is sized for concurrent workers.
+"""
+
+from __future__ import annotations
+
+import collections
+import email.utils
+import http.cookiejar
+import ipaddress
+import random
+import re
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from urllib.parse import quote, quote_plus, urlencode, urlsplit
+
+try:
+    import requests
+    import urllib3
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ConnectTimeoutError, InsecureRequestWarning, MaxRetryError
+    # Retrying these cannot help: the certificate, URL or header will be just as wrong next time.
+    _NEVER_RETRIED = (requests.exceptions.SSLError, requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
+                      requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema)
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    _NEVER_RETRIED = ()
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import OktaConfigError, select_auth
+
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = f"idm.okta_salesforce/{COLLECTION_VERSION}"
+MASK = "********"
+# Sized for the assignment module's worker threads (default 8) with room for a larger max_workers.
+POOL_SIZE = 32
+# Okta's rate-limit windows are about a minute: never sleep longer than this for one wait.
+MAX_RATE_LIMIT_WAIT = 120.0
+# Pace requests once the window's budget falls to this fraction of the limit (or this many requests).
+PACE_FRACTION = 0.1
+PACE_MIN_REMAINING = 3
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 20.0
+MIN_SECRET_LENGTH = 4
+
+_IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
+_LINK_RE = re.compile(r"<([^>]*)>([^<]*)")
+_OBJECT_REPR_RE = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*")
+_ID_SEGMENT_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{10,}$")
+
+
+def _is_loopback(host):
+    host = (host or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
+
+
+def normalize_org_url(org_url):
+    """`scheme://host[:port]` of the org; https only, plain http only to a loopback host."""
+    example = "Give the org's base URL, such as https://acme.okta.com (env OKTA_ORG_URL)."
+    if not org_url or not isinstance(org_url, str):
+        raise OktaConfigError("org_url is required. " + example)
+    parts = urlsplit(org_url.strip())
+    if parts.username is not None or parts.password is not None:
+        raise OktaConfigError("org_url must not contain a user name or password. " + example)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        raise OktaConfigError(f"org_url {org_url!r} is not an http(s) URL. " + example)
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise OktaConfigError(f"org_url {org_url!r} has a path or query: Okta API paths are added by the modules. " + example)
+    if scheme == "http" and not _is_loopback(parts.hostname):
+        raise OktaConfigError(
+            f"org_url {org_url!r} uses plain http, which would send the credentials unencrypted: use https. "
+            "Plain http is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost), such as a local test server.")
+    return f"{scheme}://{parts.netloc.lower()}"
+
+
+def next_link(link_header):
+    """The URL of the `rel="next"` entry of a Link header, exactly as given, or None."""
+    for url, params in _LINK_RE.findall(link_header or ""):
+        for param in params.split(";"):
+            name, value = (param.split("=", 1) + [""])[:2]
+            if name.strip().lower() == "rel" and "next" in value.strip().rstrip(",").strip().strip('"').lower().split():
+                return url
+    return None
+
+
+def rate_limit_family(path):
+    """A key for the rate-limit bucket a path falls in: its first two segments, ids generalised.
+
+    Okta counts per endpoint family (`/api/v1/apps`, `/api/v1/apps/{id}`, `/api/v1/users`...); when in
+    doubt this groups more paths together, which only makes the pacing more careful.
+    """
+    segments = [s for s in path.split("?")[0].split("/") if s]
+    if segments[:2] == ["api", "v1"]:
+        segments = segments[2:]
+    key = [segments[0]] if segments else []
+    if len(segments) > 1:
+        key.append("{id}" if _ID_SEGMENT_RE.match(segments[1]) else segments[1])
+    return "/" + "/".join(key)
+
+
+def _query_value(value):
+    # Okta reads lower-case booleans; Python would send "True".
+    return ("true" if value else "false") if isinstance(value, bool) else value
+
+
+def with_query(url, params):
+    """`url` with `params` appended, spaces as %20 (filter and search expressions are full of them)."""
+    if not params:
+        return url
+    items = params.items() if isinstance(params, dict) else params
+    query = urlencode([(key, _query_value(value)) for key, value in items if value is not None], doseq=True, quote_via=quote)
+    if not query:
+        return url
+    return url + ("&" if "?" in url else "?") + query
+
+
+def _header_int(headers, name):
+    try:
+        return int(headers.get(name))
+    except (TypeError, ValueError):
+        return None
+
+
+def _header_date(headers):
+    try:
+        return email.utils.parsedate_to_datetime(headers.get("Date")).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+@dataclass
+class RateLimitState:
+    """What the last answer of one rate-limit family said: X-Rate-Limit-* and the server's Date."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset: int | None = None          # epoch seconds when the window resets
+    server_time: float | None = None  # the answer's Date, epoch seconds
+    observed_at: float = 0.0          # local clock when the answer arrived
+    next_slot: float = 0.0            # local clock of the next paced send
+
+    def seconds_until_reset(self, now):
+        if self.reset is None:
+            return 0.0
+        server_now = (self.server_time + (now - self.observed_at)) if self.server_time is not None else now
+        return self.reset - server_now
+
+
+class SecretScrubber:
+    """Replaces every registered secret (and its URL- and JSON-escaped forms) with a fixed mask."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._values = set()
+        self._pattern = None
+
+    def add(self, value):
+        if not isinstance(value, str) or len(value.strip()) < MIN_SECRET_LENGTH:
+            return
+        forms = {value, value.strip(), quote(value, safe=""), quote_plus(value),
+                 value.encode("unicode_escape").decode("ascii"), value.replace("\n", "\\n")}
+        with self._lock:
+            before = len(self._values)
+            self._values.update(f for f in forms if len(f) >= MIN_SECRET_LENGTH)
+            if len(self._values) != before:
+                self._pattern = None
+
+    def scrub(self, text):
+        if text is None:
+            return None
+        text = str(text)
+        with self._lock:
+            if not self._values:
+                return text
+            if self._pattern is None:
+                ordered = sorted(self._values, key=len, reverse=True)
+                self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
+            pattern = self._pattern
+        return pattern.sub(MASK, text)
+
+
+class OktaApiError(Exception):
+    """Any failed Okta call: HTTP status >= 400 after retries, or a transport error (status None).
+
+    Built only by OktaClient, which scrubs every field, so str(error) never shows a secret.
+    """
+
+    def __init__(self, status=None, error_code=None, summary=None, causes=None, request_id=None,
+                 method=None, path=None):
+        self.status = status
+        self.error_code = error_code
+        self.summary = summary or "no details given"
+        self.causes = list(causes or [])
+        self.request_id = request_id
+        self.method = method
+        self.path = path
+        super().__init__(self._message())
+
+    def _message(self):
+        where = f"{self.method} {self.path}"
+        if self.status is None:
+            text = f"Okta API request {where} failed: {self.summary}"
+        else:
+            code = f" {self.error_code}" if self.error_code else ""
+            text = f"Okta API error{code} (HTTP {self.status}) on {where}: {self.summary}"
+        if self.causes:
+            text += " Causes: " + "; ".join(self.causes)
+        if not text.endswith("."):
+            text += "."
+        if self.request_id:
+            text += f" Request id: {self.request_id}"
+        return text
+
+    def to_dict(self):
+        """The fields, for a module's `okta_error` result."""
+        return {"status": self.status, "error_code": self.error_code, "summary": self.summary, "causes": self.causes,
+                "request_id": self.request_id, "method": self.method, "path": self.path}
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """Accept no cookie from the API."""
+
+    def set_ok(self, cookie, request):
+        return False
+
+
+def _keep_headers(prepared_request):
+    return prepared_request
+
+
+class OktaResponse:
+    """One answer: status, headers, parsed JSON body (None when empty), Okta's request id."""
+
+    def __init__(self, status, headers, body, request_id):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.request_id = request_id
+
+    @property
+    def next_url(self):
+        return next_link(self.headers.get("Link"))
+
+
+def _not_sent(exc):
+    """True when the connection failed before any byte of the request left (safe to retry any method)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.SSLError):
+        return False
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, MaxRetryError):
+        reason = reason.reason
+    # NewConnectionError (refused, unreachable, DNS) is a ConnectTimeoutError subclass in urllib3.
+    return isinstance(exc, requests.exceptions.ConnectionError) and isinstance(reason, ConnectTimeoutError)
+
+
+def _transport_reason(exc, timeout):
+    if isinstance(exc, requests.exceptions.SSLError):
+        return ("TLS failed (is the certificate signed by a CA this host trusts? Set ca_path to that CA's PEM file; "
+                "validate_certs: false only for a lab)")
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return f"timed out after {timeout} s while connecting"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return f"no answer within {timeout} s (timeout)"
+    reason = exc.args[0] if exc.args else exc
+    if isinstance(reason, MaxRetryError) and reason.reason is not None:
+        reason = reason.reason
+    detail = _OBJECT_REPR_RE.sub("", str(reason)).strip() or type(exc).__name__
+    kind = "could not connect" if _not_sent(exc) else "connection error"
+    return f"{kind}: {detail}"
+
+
+class OktaClient:
+    """Okta Management API client: auth, https-only transport, rate-limit pacing, retries, Link paging."""
+
+    def __init__(self, org_url, api_token=None, client_id=None, private_key=None,
+                 private_key_file=None, key_id=None, scopes=None, validate_certs=True,
+                 ca_path=None, timeout=30, max_retries=4, sleep=time.sleep, clock=time.time):
+        if not HAS_REQUESTS:
+            raise OktaConfigError("The Okta client needs the Python library requests (pip install requests).")
+        self.org_url = normalize_org_url(org_url)
+        self.timeout = timeout or 30
+        self.max_retries = max(0, int(max_retries or 0))
+        self._sleep = sleep
+        self._clock = clock
+        self._random = random.Random()
+        self._lock = threading.Lock()
+        self._calls = collections.Counter()
+        self._limits = {}
+        self._last_limit = RateLimitState()
+        self._scrubber = SecretScrubber()
+        self._verify = (ca_path or True) if validate_certs else False
+        if ca_path and validate_certs:
+            self._check_ca_path(ca_path)
+        self._auth = select_auth(self.org_url, api_token=api_token, client_id=client_id, private_key=private_key,
+                                 private_key_file=private_key_file, key_id=key_id, scopes=scopes, clock=clock,
+                                 fetch_token=self._fetch_token, add_secret=self.add_secret)
+        for secret in self._auth.secrets:
+            self.add_secret(secret)
+        for value in (api_token, private_key):
+            self.add_secret(value)
+        self._session = self._new_session(validate_certs)
+
+    @staticmethod
+    def _check_ca_path(ca_path):
+        try:
+            with open(ca_path, "rb"):
+                pass
+        except OSError as exc:
+            raise OktaConfigError(f"Cannot read ca_path {ca_path}: {exc.strerror}.") from None
+
+    @staticmethod
+    def _new_session(validate_certs):
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        # The API needs no cookies; refusing them keeps session ids out of the shared session.
+        session.cookies.set_policy(_NoCookies())
+        if not validate_certs:
+            # The module warns once through Ansible; one warning per request would drown it.
+            urllib3.disable_warnings(InsecureRequestWarning)
+        return session
+
+    # -- public interface ------------------------------------------------------------------------------
+
+    def add_secret(self, value):
+        """Register a string that must never appear in an error (e.g. a password sent in a request body)."""
+        self._scrubber.add(value)
+
+    def scrub(self, text):
+        """`text` with every registered secret masked."""
+        return self._scrubber.scrub(text)
+
+    @property
+    def calls(self):
+        """Requests sent, by HTTP method (retries and OAuth token requests included)."""
+        with self._lock:
+            return collections.Counter(self._calls)
+
+    @property
+    def api_calls(self):
+        with self._lock:
+            return sum(self._calls.values())
+
+    @property
+    def rate_limit(self):
+        """X-Rate-Limit-* of the last answer (any family)."""
+        with self._lock:
+            return RateLimitState(**vars(self._last_limit))
+
+    @property
+    def auth_scheme(self):
+        """`SSWS` or `Bearer`."""
+        return self._auth.scheme
+
+    def request(self, method, path, params=None, json=None, idempotent=None):  # pylint: disable=redefined-outer-name
+        """Send one API request (with retries) and return its OktaResponse; OktaApiError on failure.
+
+        `path` is "/api/v1/..." or a full URL of this org (from a Link header), used exactly as given.
+        `idempotent` defaults to True for GET/PUT/DELETE and False for POST.
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in _IDEMPOTENT_METHODS
+        return self._send(method, with_query(self._url(path, method), params), json_body=json, idempotent=idempotent)
+
+    def get(self, path, params=None):
+        return self.request("GET", path, params=params).body
+
+    def post(self, path, json=None, params=None, idempotent=False):  # pylint: disable=redefined-outer-name
+        return self.request("POST", path, params=params, json=json, idempotent=idempotent).body
+
+    def put(self, path, json=None, params=None):  # pylint: disable=redefined-outer-name
+        return self.request("PUT", path, params=params, json=json).body
+
+    def delete(self, path, params=None):
+        self.request("DELETE", path, params=params)
+
+    def paginate(self, path, params=None):
+        """Every item of a list endpoint, page after page, following Link rel="next" exactly as given."""
+        response = self.request("GET", path, params=params)
+        seen = set()
+        while True:
+            body = response.body
+            if not isinstance(body, list):
+                raise self._error(response.status, summary="expected a JSON list from a list endpoint",
+                                  request_id=response.request_id, method="GET", url=self._url(path, "GET"))
+            yield from body
+            url = response.next_url
+            if not url:
+                return
+            if url in seen:
+                raise self._error(response.status, summary="the Link rel=\"next\" header points back to a page already read",
+                                  request_id=response.request_id, method="GET", url=url)
+            seen.add(url)
+            response = self.request("GET", url)
+
+    # -- internals -------------------------------------------------------------------------------------
+
+    def _url(self, path, method):
+        if path.lower().startswith(("http://", "https://")):
+            parts = urlsplit(path)
+            if f"{parts.scheme.lower()}://{parts.netloc.lower()}" != self.org_url:
+                # Never send the org's credentials elsewhere, whatever a Link header says.
+                raise self._error(None, summary=f"refused to follow a URL outside the org {self.org_url}",
+                                  method=method, url=path)
+            return path
+        return self.org_url + ("" if path.startswith("/") else "/") + path
+
+    def _fetch_token(self, url, form):
+        return self._send("POST", url, form=form, idempotent=True, authenticated=False).body
+
+    def _send(self, method, url, json_body=None, form=None, idempotent=False, authenticated=True):
+        family = rate_limit_family(urlsplit(url).path)
+        retries = 0
+        refreshed = False
+        retry_for = None
+        while True:
+            self._pace(family)
+            headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+            authorization = self._auth.authorization() if authenticated else None
+            if authorization:
+                headers["Authorization"] = authorization
+            if retry_for:
+                headers["X-Okta-Retry-For"] = retry_for
+                headers["X-Okta-Retry-Count"] = str(retries)
+            retry_for = None
+            try:
+                response = self._transmit(method, url, json_body, form, headers)
+            except requests.exceptions.RequestException as exc:
+                retryable = (idempotent or _not_sent(exc)) and not isinstance(exc, _NEVER_RETRIED)
+                if retryable and retries < self.max_retries:
+                    retries += 1
+                    self._sleep(self._backoff(retries))
+                    continue
+                summary = _transport_reason(exc, self.timeout)
+                if retries:
+                    summary += f" (gave up after {retries + 1} attempts)"
+                raise self._error(None, summary=summary, method=method, url=url) from None
+            self._observe(family, response)
+            status = response.status_code
+            request_id = response.headers.get("X-Okta-Request-Id")
+            if status == 401 and authorization and not refreshed and self._auth.invalidate(authorization):
+                refreshed = True  # one fresh token per request: a second 401 is an answer, not a loop
+                continue
+            if status == 429 and retries < self.max_retries:
+                retries += 1
+                retry_for = request_id
+                self._sleep(self._rate_limit_wait(response))
+                with self._lock:
+                    self._limits.pop(family, None)  # waited until the reset: the old numbers are spent
+                continue
+            if status >= 500 and idempotent and retries < self.max_retries:
+                retries += 1
+                self._sleep(self._backoff(retries))
+                continue
+            return self._answer(method, url, response, request_id, retries)
+
+    def _transmit(self, method, url, json_body, form, headers):
+        with self._lock:
+            self._calls[method] += 1
+        # The explicit no-op auth keeps requests from adding ~/.netrc credentials over the Authorization header.
+        prepared = self._session.prepare_request(
+            requests.Request(method, url, json=json_body, data=form, headers=headers, auth=_keep_headers))
+        if url.isascii() and url.isprintable() and " " not in url:
+            prepared.url = url  # sent exactly as given: requests would re-quote a Link's opaque cursor
+        settings = self._session.merge_environment_settings(prepared.url, {}, False, self._verify, None)
+        return self._session.send(prepared, timeout=(self.timeout, self.timeout), allow_redirects=False, **settings)
+
+    def _answer(self, method, url, response, request_id, retries):
+        status = response.status_code
+        if 300 <= status < 400:
+            raise self._error(status, summary=f"unexpected redirect to {response.headers.get('Location')}: check org_url",
+                              request_id=request_id, method=method, url=url)
+        body = None
+        if response.content and status != 204:
+            try:
+                body = response.json()
+            except ValueError:
+                if status < 400:
+                    kind = response.headers.get("Content-Type", "no content type")
+                    raise self._error(status, summary=f"the answer is not JSON ({kind}): is org_url the Okta org?",
+                                      request_id=request_id, method=method, url=url) from None
+                body = None
+        if status >= 400:
+            raise self._error_from_body(status, body, response, request_id, method, url, retries)
+        return OktaResponse(status, response.headers, body, request_id)
+
+    def _error_from_body(self, status, body, response, request_id, method, url, retries):
+        body = body if isinstance(body, dict) else {}
+        code = body.get("errorCode") or body.get("error")
+        summary = body.get("errorSummary") or body.get("error_description")
+        if not summary:
+            text = (response.text or "").strip()
+            summary = text[:300] if text and not body else (response.reason or "no details given")
+        causes = [str(c.get("errorSummary")) for c in body.get("errorCauses") or [] if isinstance(c, dict) and c.get("errorSummary")]
+        if retries and (status == 429 or status >= 500):
+            summary = f"{summary} (gave up after {retries + 1} attempts)"
+        return self._error(status, error_code=code, summary=summary, causes=causes,
+                           request_id=request_id or body.get("errorId"), method=method, url=url)
+
+    def _error(self, status, error_code=None, summary=None, causes=None, request_id=None, method=None, url=None):
+        scrub = self._scrubber.scrub
+        path = urlsplit(url).path if url else None
+        return OktaApiError(status=status, error_code=scrub(error_code), summary=scrub(summary),
+                            causes=[scrub(c) for c in causes or []], request_id=scrub(request_id),
+                            method=method, path=scrub(path))
+
+    # -- rate limits and backoff -----------------------------------------------------------------------
+
+    def _observe(self, family, response):
+        headers = response.headers
+        limit = _header_int(headers, "X-Rate-Limit-Limit")
+        remaining = _header_int(headers, "X-Rate-Limit-Remaining")
+        reset = _header_int(headers, "X-Rate-Limit-Reset")
+        if limit is None and remaining is None and reset is None:
+            return
+        with self._lock:
+            previous = self._limits.get(family)
+            state = RateLimitState(limit=limit, remaining=remaining, reset=reset, server_time=_header_date(headers),
+                                   observed_at=self._clock(), next_slot=previous.next_slot if previous else 0.0)
+            self._limits[family] = state
+            self._last_limit = state
+
+    def _pace_delay(self, family):
+        """Seconds to wait before the next request of a family, spreading a low budget until the reset."""
+        with self._lock:
+            state = self._limits.get(family)
+            if state is None or not state.limit or state.remaining is None:
+                return 0.0  # unknown, or Limit 0 (the concurrency signal, handled by the 429 it comes with)
+            now = self._clock()
+            left = state.seconds_until_reset(now)
+            if left <= 0:
+                self._limits.pop(family, None)
+                return 0.0
+            if state.remaining > max(PACE_MIN_REMAINING, state.limit * PACE_FRACTION):
+                state.remaining -= 1
+                return 0.0
+            if state.remaining <= 0:
+                return min(left + 1.0, MAX_RATE_LIMIT_WAIT)
+            slot = max(now, state.next_slot) + left / state.remaining
+            state.next_slot = slot
+            state.remaining -= 1
+            return min(slot - now, MAX_RATE_LIMIT_WAIT)
+
+    def _pace(self, family):
+        delay = self._pace_delay(family)
+        if delay > 0:
+            self._sleep(delay)
+
+    def _rate_limit_wait(self, response):
+        """After a 429: until X-Rate-Limit-Reset by the server's clock (Reset - Date + 1 s), bounded."""
+        reset = _header_int(response.headers, "X-Rate-Limit-Reset")
+        if reset is None:
+            return self._backoff(1)
+        server_now = _header_date(response.headers)
+        if server_now is None:
+            server_now = self._clock()
+        return min(max(reset - server_now + 1.0, 1.0), MAX_RATE_LIMIT_WAIT)
+
+    def _backoff(self, retry):
+        """Exponential backoff with jitter: half fixed, half random, so workers spread out."""
+        delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (retry - 1)))
+        return delay / 2 + self._random.uniform(0, delay / 2)

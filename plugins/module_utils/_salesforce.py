@@ -1,0 +1,382 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the idm.okta_salesforce collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Salesforce login (SOAP, through simple-salesforce) and the read-only SOQL queries behind the
+API user's fitness checks (internal to this collection).
+
+simple-salesforce keeps only sessionId and serverUrl from the login answer and sets no timeout,
+so this file brings its own requests session: an adapter applies the task's timeout and TLS
+settings to every request, and a response hook keeps the raw login answer to read
+passwordExpired, sandbox, userId and userInfo.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import urlsplit
+from xml.parsers.expat import ExpatError
+
+from ansible.module_utils.basic import env_fallback
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+except ImportError:
+    HTTPAdapter = object
+    HAS_REQUESTS = False
+
+try:
+    from simple_salesforce import Salesforce, SalesforceLogin
+    from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceError
+    HAS_SIMPLE_SALESFORCE = True
+except ImportError:
+    HAS_SIMPLE_SALESFORCE = False
+
+DEFAULT_API_VERSION = "64.0"
+# SOAP login() does not exist from API 65.0 on, and is retired for every version in Summer '27.
+LAST_SOAP_LOGIN_API_VERSION = 64.0
+SOAP_LOGIN_PATH = "/services/Soap/u/"
+PARTNER_NS = "{urn:partner.soap.sforce.com}"
+MASK = "********"
+
+SALESFORCE_ARGUMENT_SPEC = {
+    "sf_username": {"type": "str", "required": True, "fallback": (env_fallback, ["SF_USERNAME"])},
+    "sf_password": {"type": "str", "required": True, "no_log": True, "fallback": (env_fallback, ["SF_PASSWORD"])},
+    "sf_security_token": {"type": "str", "no_log": True, "fallback": (env_fallback, ["SF_SECURITY_TOKEN"])},
+    "sf_domain": {"type": "str", "default": "login", "fallback": (env_fallback, ["SF_DOMAIN"])},
+    "sf_login_url": {"type": "str", "fallback": (env_fallback, ["SF_LOGIN_URL"])},
+    "sf_api_version": {"type": "str", "default": DEFAULT_API_VERSION},
+    "sf_validate_certs": {"type": "bool", "default": True},
+    "sf_ca_path": {"type": "path", "fallback": (env_fallback, ["SF_CA_PATH"])},
+    "sf_timeout": {"type": "float", "default": 30},
+}
+
+USER_QUERY = (
+    "SELECT Id, Username, IsActive, UserType, Profile.Name, Profile.IsSsoEnabled, Profile.PermissionsApiEnabled, "
+    "Profile.PermissionsManageUsers, Profile.PermissionsModifyAllData FROM User WHERE Id = '{user_id}'"
+)
+PERMISSION_SETS_QUERY = (
+    "SELECT PermissionSet.Name, PermissionSet.IsOwnedByProfile, PermissionSet.PermissionsIsSsoEnabled, "
+    "PermissionSet.PermissionsApiEnabled, PermissionSet.PermissionsManageUsers FROM PermissionSetAssignment "
+    "WHERE AssigneeId = '{user_id}'"
+)
+ORGANIZATION_QUERY = "SELECT Id, Name, IsSandbox, OrganizationType, InstanceName FROM Organization"
+
+_DOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
+_API_VERSION_RE = re.compile(r"^v?(\d{2,3})(?:\.(\d))?$")
+_SALESFORCE_ID_RE = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$")
+
+
+class SalesforceInputError(ValueError):
+    """Bad Salesforce connection options; the message says which option and what to do."""
+
+
+class SalesforceLoginError(Exception):
+    """A failed login. `kind`: fault, retired, tls, timeout, network or protocol. Never holds a secret."""
+
+    def __init__(self, code: str, message: str, kind: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.kind = kind
+
+
+@dataclass
+class LoginEndpoint:
+    """Where the SOAP login goes: a Salesforce domain (login, test, acme.my) or a full base URL."""
+
+    api_version: str
+    domain: str | None = None
+    base_url: str | None = None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc if self.base_url else f"{self.domain}.salesforce.com"
+
+    @property
+    def url(self) -> str:
+        base = self.base_url or f"https://{self.domain}.salesforce.com"
+        return f"{base}{SOAP_LOGIN_PATH}{self.api_version}"
+
+    @property
+    def soap_login_retired(self) -> bool:
+        return float(self.api_version) > LAST_SOAP_LOGIN_API_VERSION
+
+
+@dataclass
+class LoginAnswer:
+    """The fields of the SOAP login answer the checks need. The session id stays out of repr and output."""
+
+    session_id: str = field(repr=False)
+    instance: str
+    server_url: str
+    user_id: str | None
+    password_expired: bool | None
+    sandbox: bool | None
+    user_info: dict
+
+
+@dataclass
+class FitnessRecords:
+    """The three SOQL answers, or for each the reason it could not be read."""
+
+    user: dict | None = None
+    user_error: str | None = None
+    permission_sets: list | None = None
+    permission_sets_error: str | None = None
+    organization: dict | None = None
+    organization_error: str | None = None
+
+
+def scrub(text: str, secrets) -> str:
+    """Mask every secret (and its XML-escaped form, as sent in the SOAP body) in `text`."""
+    text = str(text)
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        for form in {secret, escape(secret)}:
+            text = text.replace(form, MASK)
+    return text
+
+
+# ---------------------------------------------------------------- options
+
+def normalise_api_version(value) -> str:
+    match = _API_VERSION_RE.match(str(value).strip())
+    if not match:
+        raise SalesforceInputError(f"sf_api_version must look like 64.0, got {value!r}.")
+    return f"{int(match.group(1))}.{match.group(2) or 0}"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def login_endpoint(sf_domain: str | None, sf_login_url: str | None, sf_api_version) -> LoginEndpoint:
+    """Validate sf_domain / sf_login_url / sf_api_version; sf_login_url, when set, wins over sf_domain."""
+    api_version = normalise_api_version(DEFAULT_API_VERSION if sf_api_version is None else sf_api_version)
+    if sf_login_url:
+        parts = urlsplit(sf_login_url.strip())
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise SalesforceInputError(
+                f"sf_login_url must be a URL such as https://acme.my.salesforce.com, got {sf_login_url!r}."
+            )
+        if parts.scheme == "http" and not _is_loopback(parts.hostname):
+            raise SalesforceInputError(
+                "sf_login_url uses http://, which would send the password in clear text: use https:// "
+                "(plain http is accepted only for loopback test servers)."
+            )
+        if parts.path.strip("/") or parts.query or parts.fragment:
+            raise SalesforceInputError(
+                f"sf_login_url must be the server's base URL without a path (e.g. https://{parts.netloc}), got {sf_login_url!r}."
+            )
+        return LoginEndpoint(api_version=api_version, base_url=f"{parts.scheme}://{parts.netloc}")
+    domain = (sf_domain or "login").strip().lower()
+    domain = re.sub(r"^https?://", "", domain).rstrip("/")
+    domain = re.sub(r"\.salesforce\.com$", "", domain)
+    if not _DOMAIN_RE.match(domain):
+        raise SalesforceInputError(
+            f"sf_domain must be login, test or a My Domain such as acme.my (or acme--uat.sandbox.my), got {sf_domain!r}."
+        )
+    return LoginEndpoint(api_version=api_version, domain=domain)
+
+
+def tls_verify_setting(sf_validate_certs: bool, sf_ca_path: str | None):
+    """What requests' `verify` gets: the CA file when given, else the validate_certs boolean."""
+    if sf_ca_path:
+        if not os.path.isfile(sf_ca_path):
+            raise SalesforceInputError(f"sf_ca_path {sf_ca_path!r} is not a readable file: give a PEM CA bundle.")
+        return sf_ca_path
+    return bool(sf_validate_certs)
+
+
+# ---------------------------------------------------------------- transport
+
+class _TimeoutAndTlsAdapter(HTTPAdapter):
+    """Applies the task's timeout and TLS setting to every request, whoever sends it.
+
+    SalesforceLogin posts without a timeout, and requests lets REQUESTS_CA_BUNDLE replace a
+    session's `verify`, so the adapter is the one place where both hold for sure.
+    """
+
+    def __init__(self, timeout: float, verify):
+        super().__init__()
+        self._timeout = timeout
+        self._verify = verify
+
+    def send(self, request, **kwargs):  # pylint: disable=arguments-differ
+        kwargs["timeout"] = self._timeout
+        kwargs["verify"] = self._verify
+        return super().send(request, **kwargs)
+
+
+def build_session(timeout: float, verify) -> requests.Session:
+    session = requests.Session()
+    adapter = _TimeoutAndTlsAdapter(timeout, verify)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.verify = verify
+    return session
+
+
+def _root_reason(error: BaseException) -> str:
+    """The innermost cause of a requests/urllib3 error, which is the readable part."""
+    seen = set()
+    current = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        nested = getattr(current, "reason", None)
+        if isinstance(nested, BaseException):
+            current = nested
+            continue
+        if current.args and isinstance(current.args[0], BaseException):
+            current = current.args[0]
+            continue
+        if current.__cause__ is not None:
+            current = current.__cause__
+            continue
+        break
+    return str(current)
+
+
+def transport_error(error: Exception, host: str, timeout: float) -> SalesforceLoginError | None:
+    """Turn a requests exception into a clear login error, or None if it is not one."""
+    if isinstance(error, requests.exceptions.SSLError):
+        return SalesforceLoginError("TLS", f"TLS verification of {host} failed: {_root_reason(error)}", "tls")
+    if isinstance(error, requests.exceptions.Timeout):
+        return SalesforceLoginError("TIMEOUT", f"No answer from {host} within {timeout:g} s (sf_timeout).", "timeout")
+    if isinstance(error, requests.exceptions.RequestException):
+        return SalesforceLoginError("NETWORK", f"Could not connect to {host}: {_root_reason(error)}", "network")
+    return None
+
+
+def _looks_like_soap_login_unavailable(code, message: str) -> bool:
+    text = f"{code} {message}".lower()
+    return "login()" in text or "soap api login" in text or "soap login" in text
+
+
+def _text(element, name: str) -> str | None:
+    child = element.find(PARTNER_NS + name) if element is not None else None
+    return child.text if child is not None else None
+
+
+def _bool(value: str | None) -> bool | None:
+    return None if value is None else value.strip().lower() == "true"
+
+
+def parse_login_answer(content: bytes) -> dict:
+    """Read passwordExpired, sandbox, userId, serverUrl and userInfo/* from a SOAP loginResponse."""
+    root = ET.fromstring(content)
+    result = root.find(f".//{PARTNER_NS}loginResponse/{PARTNER_NS}result")
+    if result is None:
+        raise ValueError("no loginResponse/result element")
+    info = result.find(PARTNER_NS + "userInfo")
+    user_info = {} if info is None else {child.tag.replace(PARTNER_NS, ""): child.text for child in info}
+    return {
+        "server_url": _text(result, "serverUrl"),
+        "user_id": _text(result, "userId"),
+        "password_expired": _bool(_text(result, "passwordExpired")),
+        "sandbox": _bool(_text(result, "sandbox")),
+        "user_info": user_info,
+    }
+
+
+def soap_login(session, endpoint: LoginEndpoint, username: str, password: str, security_token: str,
+               timeout: float) -> LoginAnswer:
+    """Log in through simple-salesforce's SalesforceLogin and return the raw answer's fields.
+
+    The password and token are joined and passed as `password` with an empty `security_token`:
+    SalesforceLogin XML-escapes the password but not the token.
+    """
+    secrets = (password, security_token, password + security_token)
+    captured = []
+
+    def keep_login_answer(response, *args, **kwargs):  # pylint: disable=unused-argument
+        if SOAP_LOGIN_PATH in (response.url or ""):
+            captured.append(response)
+
+    target = {"scratch_url": endpoint.base_url} if endpoint.base_url else {"domain": endpoint.domain}
+    session.hooks["response"].append(keep_login_answer)
+    try:
+        _session_id, instance = SalesforceLogin(
+            username=username, password=password + security_token, security_token="",
+            sf_version=endpoint.api_version, session=session, **target,
+        )
+    except SalesforceAuthenticationFailed as error:
+        message = scrub(error.auth_message or "", secrets).strip()
+        if error.code is None or isinstance(error.code, int):
+            # Not a SOAP fault: some other web server, or no login() at this API version.
+            status = captured[-1].status_code if captured else error.code
+            detail = f"HTTP {status} from {endpoint.url}"
+            kind = "retired" if endpoint.soap_login_retired else "protocol"
+            raise SalesforceLoginError(str(status), detail, kind) from None
+        kind = "retired" if _looks_like_soap_login_unavailable(error.code, message) else "fault"
+        raise SalesforceLoginError(str(error.code), message or "no message", kind) from None
+    except requests.exceptions.RequestException as error:
+        failure = transport_error(error, endpoint.host, timeout)
+        raise SalesforceLoginError(failure.code, scrub(failure.message, secrets), failure.kind) from None
+    except (ExpatError, ValueError):
+        raise SalesforceLoginError("PROTOCOL", f"The answer from {endpoint.url} is not a SOAP login answer.", "protocol") from None
+    finally:
+        session.hooks["response"].remove(keep_login_answer)
+
+    try:
+        fields = parse_login_answer(captured[-1].content)
+    except (IndexError, ET.ParseError, ValueError):
+        raise SalesforceLoginError("PROTOCOL", f"The answer from {endpoint.url} could not be read.", "protocol") from None
+    return LoginAnswer(session_id=_session_id, instance=instance, **fields)
+
+
+# ---------------------------------------------------------------- SOQL
+
+def _query_error(error: Exception, host: str, timeout: float) -> str:
+    if HAS_SIMPLE_SALESFORCE and isinstance(error, SalesforceError):
+        content = error.content
+        if isinstance(content, list) and content and isinstance(content[0], dict):
+            return f"HTTP {error.status} {content[0].get('errorCode')}: {content[0].get('message')}"
+        return f"HTTP {error.status}"
+    failure = transport_error(error, host, timeout)
+    return failure.message if failure else f"{type(error).__name__}: {error}"
+
+
+def read_fitness_records(session, answer: LoginAnswer, api_version: str, timeout: float) -> FitnessRecords:
+    """Run the three read-only SOQL queries of the contract over REST with the login's session."""
+    records = FitnessRecords()
+    if not _SALESFORCE_ID_RE.match(answer.user_id or ""):
+        records.user_error = records.permission_sets_error = f"the login answer has no valid userId ({answer.user_id!r})"
+    client = Salesforce(session_id=answer.session_id, instance=answer.instance, session=session, version=api_version)
+
+    def query(soql):
+        return list(client.query_all(soql).get("records") or [])
+
+    if records.user_error is None:
+        try:
+            rows = query(USER_QUERY.format(user_id=answer.user_id))
+            if rows:
+                records.user = rows[0]
+            else:
+                records.user_error = f"the User query returned no record for {answer.user_id}"
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            records.user_error = f"the User query failed: {_query_error(error, answer.instance, timeout)}"
+        try:
+            rows = query(PERMISSION_SETS_QUERY.format(user_id=answer.user_id))
+            records.permission_sets = [row.get("PermissionSet") or {} for row in rows]
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            records.permission_sets_error = f"the PermissionSetAssignment query failed: {_query_error(error, answer.instance, timeout)}"
+    try:
+        rows = query(ORGANIZATION_QUERY)
+        records.organization = rows[0] if rows else None
+        if not rows:
+            records.organization_error = "the Organization query returned no record"
+    except Exception as error:  # pylint: disable=broad-exception-caught
+        records.organization_error = f"the Organization query failed: {_query_error(error, answer.instance, timeout)}"
+    return records

@@ -1,0 +1,224 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the idm.okta_salesforce collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Salesforce API-integration connection, as MODELLED on Okta's public connections API (internal).
+
+Okta publishes no endpoint for Salesforce's "Configure API Integration" form (username, password +
+security token, Allow Pushing Null Values). This collection models that form on the public
+``/api/v1/apps/{appId}/connections/default`` contract (TOKEN scheme, plus ``username`` and
+``allowPushNullValues`` in the profile). This file is the only one that knows that shape, so that it
+can follow Okta the day Okta publishes the real call.
+
+It also recognises the answers of an org that only offers the published API (connection
+``authScheme: UNKNOWN``, 400 on the POST and on the features endpoints) and turns them into one
+clear error that carries the Admin Console link of the app's provisioning tab.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import admin_console_url
+
+CONNECTION_PATH = "/api/v1/apps/{app_id}/connections/default"
+
+# Salesforce login fault codes Okta passes on when it tests the credentials (contract section 4).
+SALESFORCE_FAULT_CODES = (
+    "INVALID_LOGIN",
+    "LOGIN_MUST_USE_SECURITY_TOKEN",
+    "API_DISABLED_FOR_ORG",
+    "API_CURRENTLY_DISABLED",
+    "PASSWORD_LOCKOUT",
+    "LOGIN_DURING_RESTRICTED_DOMAIN",
+    "LOGIN_DURING_RESTRICTED_TIME",
+    "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
+    "INSUFFICIENT_ACCESS",
+)
+_FAULT_CODE = re.compile(r"(sf:)?\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
+
+_FAULT_ADVICE = {
+    "INVALID_LOGIN": "check sf_username, sf_password and sf_security_token (a password reset also resets the token)",
+    "LOGIN_MUST_USE_SECURITY_TOKEN": "set sf_security_token to the API user's current security token",
+    "API_DISABLED_FOR_ORG": "the Salesforce edition or org does not allow API access",
+    "API_CURRENTLY_DISABLED": "grant API Enabled on the API user's profile",
+    "PASSWORD_LOCKOUT": "the API user is locked out in Salesforce: unlock it, then rerun",
+    "INVALID_OPERATION_WITH_EXPIRED_PASSWORD": "the API user's password has expired: reset it, then rerun with the new password and token",
+}
+
+
+class CredentialsInputError(ValueError):
+    """The Salesforce credentials given cannot be right; raised before any request is sent."""
+
+
+class CredentialsRejected(Exception):
+    """Okta tested the API credentials against Salesforce and Salesforce refused them."""
+
+    def __init__(self, message, fault_code, okta_error):
+        super().__init__(message)
+        self.fault_code = fault_code
+        self.okta_error = okta_error
+
+
+class PublishedApiOnly(Exception):
+    """The org answers only Okta's published API: Salesforce provisioning cannot be set through it."""
+
+    def __init__(self, message, admin_url, okta_error=None):
+        super().__init__(message)
+        self.admin_url = admin_url
+        self.okta_error = okta_error
+
+
+@dataclass
+class ConnectionState:
+    """What Okta says about the app's provisioning connection (never a secret)."""
+
+    status: str | None = None        # ENABLED, DISABLED, UNKNOWN; None when not created yet (check mode)
+    auth_scheme: str | None = None   # TOKEN, OAUTH2, UNKNOWN
+    username: str | None = None
+    allow_push_null_values: bool | None = None
+
+    @property
+    def enabled(self):
+        return self.status == "ENABLED"
+
+    @property
+    def exposed(self):
+        """False when the org does not expose this app's connection through its API."""
+        return self.auth_scheme not in (None, "UNKNOWN")
+
+    def as_result(self):
+        return {
+            "status": self.status,
+            "auth_scheme": self.auth_scheme,
+            "username": self.username,
+            "allow_push_null_values": self.allow_push_null_values,
+        }
+
+
+def _check_no_whitespace(name, value):
+    if value != value.strip() or any(char.isspace() for char in value):
+        raise CredentialsInputError(
+            f"{name} has whitespace inside or around it. Salesforce logs the API user in with the password "
+            "immediately followed by the security token, so a space, tab or line break makes the login fail: "
+            f"remove it from {name} (the value is not shown here)."
+        )
+
+
+def join_credentials(password, security_token):
+    """The secret Okta stores for the API user: the password immediately followed by the security token.
+
+    Whitespace inside or around either part is refused here, before any request is sent.
+    """
+    if not password:
+        raise CredentialsInputError("sf_password is empty: give the Salesforce API user's password.")
+    _check_no_whitespace("sf_password", password)
+    if security_token:
+        _check_no_whitespace("sf_security_token", security_token)
+    return password + (security_token or "")
+
+
+def check_username(username):
+    """Refuse a Salesforce username with whitespace, naming the problem."""
+    if username is not None and (username != username.strip() or any(char.isspace() for char in username)):
+        raise CredentialsInputError(
+            f"sf_username {username.strip()!r} has whitespace inside or around it: Salesforce usernames have none; remove it."
+        )
+
+
+def _state_from_body(body):
+    body = body or {}
+    profile = body.get("profile") or {}
+    return ConnectionState(
+        status=body.get("status"),
+        auth_scheme=body.get("authScheme") or profile.get("authScheme"),
+        username=profile.get("username"),
+        allow_push_null_values=profile.get("allowPushNullValues"),
+    )
+
+
+def read_connection(client, app_id):
+    """GET the connection; an org that does not expose it answers ``authScheme: UNKNOWN``."""
+    return _state_from_body(client.get(CONNECTION_PATH.format(app_id=app_id)))
+
+
+def published_api_only(org_url, app_id, okta_error=None, reason=None):
+    """The one error for an org that does not expose Salesforce provisioning through its API."""
+    admin_url = admin_console_url(org_url, app_id)
+    detail = reason or "it answers authScheme UNKNOWN for the app's provisioning connection"
+    message = (
+        f"This Okta org does not expose Salesforce provisioning through its API ({detail}), so the API "
+        f"integration of app {app_id} cannot be set here. Enable and configure provisioning in the Admin "
+        f"Console: {admin_url} , then rerun with manage_connection=false to verify it and manage what the "
+        "API exposes."
+    )
+    if okta_error is not None and okta_error.request_id:
+        message += f" Okta request id: {okta_error.request_id}."
+    return PublishedApiOnly(message, admin_url, okta_error)
+
+
+def salesforce_fault_code(error):
+    """The Salesforce fault code named in an Okta error's causes or summary, or None."""
+    for text in list(error.causes or []) + [error.summary or ""]:
+        for prefix, code in _FAULT_CODE.findall(text):
+            if prefix or code in SALESFORCE_FAULT_CODES:
+                return code
+    return None
+
+
+def _credentials_rejected(error, username):
+    code = salesforce_fault_code(error)
+    causes = "; ".join(error.causes or []) or error.summary or "no detail given"
+    causes = causes.rstrip(". ")
+    advice = _FAULT_ADVICE.get(code, "check the API user in Salesforce (okta_sf_credentials_test names the problem)")
+    message = (
+        f"Salesforce refused the API credentials of {username} ({code}) when Okta tested them: {causes}. "
+        f"To fix: {advice}. Okta request id: {error.request_id}."
+    )
+    return CredentialsRejected(message, code, error)
+
+
+def register_secret(client, secret):
+    """Tell the client to scrub this secret from anything it logs or raises (a no-op if it cannot)."""
+    register = getattr(client, "add_secret", None)
+    if callable(register) and secret:
+        register(secret)
+
+
+def save_connection(client, app_id, username, secret, allow_push_null_values, current):
+    """POST the API integration with ``activate=true``: Okta tests the credentials against Salesforce.
+
+    `current` is the state read before: a 400 without a Salesforce fault code from an org that
+    answered UNKNOWN is the published-API-only case. Returns the new state.
+    """
+    register_secret(client, secret)
+    body = {"profile": {
+        "authScheme": "TOKEN",
+        "username": username,
+        "token": secret,
+        "allowPushNullValues": bool(allow_push_null_values),
+    }}
+    try:
+        answer = client.post(CONNECTION_PATH.format(app_id=app_id), json=body, params={"activate": "true"})
+    except OktaApiError as error:
+        if error.status == 400 and salesforce_fault_code(error):
+            raise _credentials_rejected(error, username) from None
+        if error.status == 400 and not current.exposed:
+            raise published_api_only(client.org_url, app_id, error,
+                                     "it refuses the API-integration call with HTTP 400") from None
+        raise
+    state = _state_from_body(answer)
+    if state.status is None:
+        state = ConnectionState("ENABLED", "TOKEN", username, bool(allow_push_null_values))
+    return state
+
+
+def activate_connection(client, app_id):
+    """Turn on a connection that keeps its saved credentials."""
+    client.post(CONNECTION_PATH.format(app_id=app_id) + "/lifecycle/activate", idempotent=True)
+
+
+def deactivate_connection(client, app_id):
+    """Turn provisioning off; the saved credentials stay in Okta."""
+    client.post(CONNECTION_PATH.format(app_id=app_id) + "/lifecycle/deactivate", idempotent=True)

@@ -1,0 +1,335 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) idm.okta_salesforce contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: okta_sf_credentials_test
+short_description: Test the Salesforce API user that Okta provisions with, and say how to fix it
+version_added: 0.1.0
+description:
+  - Logs in to Salesforce as the API user (the SOAP C(login) call, with the password followed by the security token)
+    and checks that the user is fit for Okta's Salesforce provisioning, as Okta's Salesforce guide asks.
+  - Read-only. Never reports C(changed). Runs the same read-only login and queries in check mode.
+  - 'Each check returns C(pass), C(warn) or C(fail) with a detail and, unless it passed, a remedy a person can act
+    on (with the Salesforce Setup path). The checks, in order:'
+  - C(secrets_whitespace) - neither O(sf_password) nor O(sf_security_token) starts with, ends with or contains
+    whitespace. When it fails, nothing is sent to Salesforce.
+  - C(login) - Salesforce accepts the login. Each Salesforce fault code (C(INVALID_LOGIN), C(LOGIN_MUST_USE_SECURITY_TOKEN),
+    C(API_DISABLED_FOR_ORG), C(PASSWORD_LOCKOUT), C(LOGIN_DURING_RESTRICTED_DOMAIN), ...), a disabled or retired SOAP
+    C(login) call, and network or TLS errors each get their own remedy.
+  - C(password_not_expired) - the login answer does not flag the password as expired.
+  - C(user_active) - the user is active.
+  - C(standard_user) - the user type is C(Standard) (an internal user with a Salesforce license); C(warn) otherwise.
+    Whether the account serves only Okta cannot be seen through the API.
+  - C(api_enabled_on_profile) and C(manage_users_on_profile) - the user's profile grants API Enabled and Manage Users.
+    C(warn) when only an assigned permission set grants it, C(fail) when nothing does.
+  - C(delegated_auth_off) - Is Single Sign-On Enabled (delegated authentication) is off on the profile and on every
+    assigned permission set; a failure names each of them.
+  - C(org_type_matches_app) - only when O(app_id) or O(app_label) is set - the org is a sandbox exactly when the Okta app's
+    instance type is C(SANDBOX) (C(PRODUCTION) and C(GOVERNMENT) are production orgs).
+  - A check that cannot run because an earlier one failed (no login, an expired password, a failed query) is still
+    returned, with status C(fail) and a detail starting with C(Not checked:), so RV(checks) always holds the same names.
+author:
+  - idm.okta_salesforce contributors
+extends_documentation_fragment:
+  - idm.okta_salesforce.salesforce
+  - idm.okta_salesforce.okta
+  - idm.okta_salesforce.attributes
+  - idm.okta_salesforce.attributes.actiongroup_okta
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module only reads, so check mode runs the same login and queries and returns the same results.
+  diff_mode:
+    support: N/A
+    details:
+      - This action does not modify state.
+  action_group:
+    details:
+      - The Okta options are needed only with O(app_id) or O(app_label); without them the module does not contact Okta.
+options:
+  app_id:
+    description:
+      - Id of the Okta Salesforce app (C(0oa...)) whose instance type the org is compared with (check C(org_type_matches_app)).
+      - Needs the Okta connection options (O(org_url) and an authentication method). Mutually exclusive with O(app_label).
+    type: str
+  app_label:
+    description:
+      - Label of the Okta Salesforce app, for example C(Salesforce.com), instead of O(app_id).
+      - The task fails, listing the candidates, when no Salesforce app or several carry it.
+    type: str
+  fail_on:
+    description:
+      - What a failed check does to the task.
+      - V(fail) fails the task; its message names every failed check with its remedy.
+      - V(warn) keeps the task ok and shows one warning per failed check.
+      - V(never) keeps the task ok without warnings; read RV(passed) and RV(checks) from the registered result.
+      - With V(fail) and V(warn), checks with status C(warn) are also shown as warnings.
+      - Bad options (an invalid O(sf_domain), O(sf_login_url) or O(sf_api_version), an unreadable O(sf_ca_path)) and
+        Okta errors while looking up the app fail the task whatever this is set to.
+    type: str
+    choices: [fail, warn, never]
+    default: fail
+notes:
+  - Sends a SOAP C(login) call to C(https://{sf_domain}.salesforce.com/services/Soap/u/{sf_api_version}) (or O(sf_login_url)), then
+    three REST SOQL queries (User, PermissionSetAssignment, Organization) on the instance the login names. All are
+    public, documented Salesforce APIs; nothing is written. The session is not kept.
+  - Salesforce turns the SOAP C(login) call off by default in orgs created from Winter '26, does not offer it from API 65.0, and
+    retires it in Summer '27. Okta's own username, password and token integration relies on it as well; the lasting
+    alternative is Okta's OAuth-based Salesforce integration.
+  - With O(app_id) or O(app_label), reads the app with C(GET /api/v1/apps/{appId}) or C(GET /api/v1/apps?filter=name eq "salesforce")
+    (public, documented; scope C(okta.apps.read)).
+  - The Okta option O(org_url) is not required by this module (it is when O(app_id) or O(app_label) is set).
+  - Requires the Python libraries C(requests) and C(simple-salesforce) on the host that runs the module.
+requirements:
+  - requests
+  - simple-salesforce >= 1.12.6
+seealso:
+  - module: idm.okta_salesforce.okta_sf_provisioning
+"""
+
+EXAMPLES = r"""
+- name: Test the Salesforce API user (fails the task, with remedies, if a check fails)
+  idm.okta_salesforce.okta_sf_credentials_test:
+    sf_username: okta.api@acme.com
+    sf_password: "{{ vault_sf_password }}"
+    sf_security_token: "{{ vault_sf_security_token }}"
+
+- name: Test a sandbox user through its My Domain, and check the Okta app is set to SANDBOX
+  idm.okta_salesforce.okta_sf_credentials_test:
+    sf_username: okta.api@acme.com.uat
+    sf_password: "{{ vault_sf_password }}"
+    sf_security_token: "{{ vault_sf_security_token }}"
+    sf_domain: acme--uat.sandbox.my
+    org_url: https://acme.okta.com
+    api_token: "{{ vault_okta_api_token }}"
+    app_label: Salesforce Sandbox
+
+- name: Audit without failing, then report
+  idm.okta_salesforce.okta_sf_credentials_test:
+    sf_username: okta.api@acme.com
+    sf_password: "{{ vault_sf_password }}"
+    sf_security_token: "{{ vault_sf_security_token }}"
+    fail_on: never
+  register: sf_test
+
+- name: Show what to fix
+  ansible.builtin.debug:
+    msg: "{{ item.name }}: {{ item.detail }} -> {{ item.remedy }}"
+  loop: "{{ sf_test.checks | rejectattr('status', 'equalto', 'pass') }}"
+
+- name: Credentials from the environment (SF_USERNAME, SF_PASSWORD, SF_SECURITY_TOKEN, SF_DOMAIN)
+  idm.okta_salesforce.okta_sf_credentials_test:
+    fail_on: warn
+
+- name: Through a TLS-inspecting proxy whose CA is not in the system store
+  idm.okta_salesforce.okta_sf_credentials_test:
+    sf_username: okta.api@acme.com
+    sf_password: "{{ vault_sf_password }}"
+    sf_security_token: "{{ vault_sf_security_token }}"
+    sf_ca_path: /etc/pki/tls/certs/proxy-ca.pem
+    sf_timeout: 60
+"""
+
+RETURN = r"""
+passed:
+  description: True when no check has status C(fail) (checks with status C(warn) allowed).
+  returned: success or failed check
+  type: bool
+  sample: true
+checks:
+  description: The checks in the order they ran; see the description for each name.
+  returned: success or failed check
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the check.
+      type: str
+      sample: delegated_auth_off
+    status:
+      description: C(pass), C(warn) or C(fail).
+      type: str
+      sample: fail
+    detail:
+      description: What was found. Starts with C(Not checked:) when an earlier check kept this one from running.
+      type: str
+      sample: Delegated authentication (Is Single Sign-On Enabled) is on for permission set 'SSO Users'.
+    remedy:
+      description: What to do about it, with Salesforce Setup paths. Empty when the check passed.
+      type: str
+      sample: Turn Is Single Sign-On Enabled off for the API user in Setup > Users > Permission Sets > SSO Users > System Permissions.
+user:
+  description: The Salesforce API user, as far as it could be read (unknown values are null).
+  returned: success or failed check
+  type: dict
+  contains:
+    id:
+      description: Salesforce user id.
+      type: str
+      sample: 005Hn00000A1b2CIAR
+    username:
+      description: Salesforce username.
+      type: str
+      sample: okta.api@acme.com
+    profile:
+      description: Name of the user's profile.
+      type: str
+      sample: System Administrator
+    user_type:
+      description: Salesforce C(UserType), C(Standard) for internal users.
+      type: str
+      sample: Standard
+    active:
+      description: Whether the user is active.
+      type: bool
+      sample: true
+org:
+  description: The Salesforce org, as far as it could be read (unknown values are null).
+  returned: success or failed check
+  type: dict
+  contains:
+    id:
+      description: Organization id.
+      type: str
+      sample: 00DHn0000001aBcMAI
+    name:
+      description: Organization name.
+      type: str
+      sample: Acme Corp
+    is_sandbox:
+      description: Whether the org is a sandbox.
+      type: bool
+      sample: false
+    organization_type:
+      description: Edition, for example C(Enterprise Edition).
+      type: str
+      sample: Enterprise Edition
+    instance:
+      description: Salesforce instance name.
+      type: str
+      sample: NA224
+login:
+  description: The SOAP login. The session id is never returned.
+  returned: success or failed check
+  type: dict
+  contains:
+    login_host:
+      description: Host the login was sent to.
+      type: str
+      sample: login.salesforce.com
+    api_version:
+      description: API version used.
+      type: str
+      sample: "64.0"
+    server:
+      description: Instance host named in the login answer (C(serverUrl)); null when the login failed.
+      type: str
+      sample: acme.my.salesforce.com
+    sandbox:
+      description: The login answer's C(sandbox) flag; null when the login failed.
+      type: bool
+      sample: false
+    password_expired:
+      description: The login answer's C(passwordExpired) flag; null when the login failed.
+      type: bool
+      sample: false
+app:
+  description: The Okta app the org type was compared with.
+  returned: when O(app_id) or O(app_label) is set
+  type: dict
+  contains:
+    id:
+      description: App id.
+      type: str
+      sample: 0oa1b2c3d4SalesForce
+    label:
+      description: App label.
+      type: str
+      sample: Salesforce.com
+    instance_type:
+      description: The app's C(settings.app.instanceType).
+      type: str
+      sample: PRODUCTION
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import find_app
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import (
+    OKTA_MUTUALLY_EXCLUSIVE,
+    okta_argument_spec,
+    okta_client_from_module,
+    okta_failures,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce import (
+    HAS_REQUESTS,
+    HAS_SIMPLE_SALESFORCE,
+    SALESFORCE_ARGUMENT_SPEC,
+    SalesforceInputError,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import run_credentials_test
+
+
+def okta_app_to_compare(module):
+    """The Okta app named by app_id/app_label, or None when neither is set (Okta is then not contacted)."""
+    params = module.params
+    if not (params["app_id"] or params["app_label"]):
+        return None
+    if not params["org_url"]:
+        module.fail_json(msg="app_id and app_label need the Okta connection: set org_url (or OKTA_ORG_URL) and "
+                             "api_token or the OAuth options, or drop app_id/app_label to test only Salesforce.")
+    client = okta_client_from_module(module)
+    with okta_failures(module, client, changed=False):
+        return find_app(client, app_id=params["app_id"], app_label=params["app_label"])
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=okta_argument_spec(
+            **SALESFORCE_ARGUMENT_SPEC,
+            app_id=dict(type="str"),
+            app_label=dict(type="str"),
+            fail_on=dict(type="str", default="fail", choices=["fail", "warn", "never"]),
+        ),
+        mutually_exclusive=OKTA_MUTUALLY_EXCLUSIVE + [["app_id", "app_label"]],
+        supports_check_mode=True,
+    )
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"))
+    if not HAS_SIMPLE_SALESFORCE:
+        module.fail_json(msg=missing_required_lib("simple-salesforce"))
+    if not module.params["sf_validate_certs"] and not module.params["sf_ca_path"]:
+        module.warn("sf_validate_certs is false: Salesforce's TLS certificate is not checked, so the password and "
+                    "security token can be intercepted. Use sf_ca_path for a private CA instead.")
+
+    app = okta_app_to_compare(module)
+    try:
+        report = run_credentials_test(module.params, okta_app=app)
+    except SalesforceInputError as error:
+        module.fail_json(msg=str(error), changed=False)
+
+    result = dict(changed=False, **report.as_result())
+    if app is not None:
+        instance_type = ((app.get("settings") or {}).get("app") or {}).get("instanceType")
+        result["app"] = {"id": app.get("id"), "label": app.get("label"), "instance_type": instance_type}
+    for warning in report.warnings:
+        module.warn(warning)
+
+    fail_on = module.params["fail_on"]
+    if fail_on != "never":
+        for check in report.warnings_raised:
+            module.warn(f"Salesforce check {check.name}: {check.detail} Remedy: {check.remedy}")
+    if not report.passed and fail_on == "fail":
+        module.fail_json(msg=report.summary(module.params["sf_username"]), **result)
+    if not report.passed and fail_on == "warn":
+        for check in report.failures:
+            module.warn(f"Salesforce check {check.name} failed: {check.detail} Remedy: {check.remedy}")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,513 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the idm.okta_salesforce collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: okta_sf_provisioning
+short_description: Enable and configure Salesforce provisioning on an Okta Salesforce.com app
+version_added: 0.1.0
+description:
+  - Finds the Okta Salesforce.com app (by O(app_id) or O(app_label)), or creates it with O(create_app=true),
+    and brings its provisioning to the wanted state, as steps 2 to 13 of Okta's "Enable Salesforce
+    provisioning" procedure do in the Admin Console.
+  - Configures the API integration (the Salesforce API user's username, password + security token, and
+    "Allow pushing null values"), then the To App settings (O(to_app)) and the To Okta settings (O(to_okta)).
+  - Reads first and writes only what differs. Only options that are set are enforced; every option left
+    unset keeps its current value in Okta.
+  - B(The API-integration call is modelled.) Okta publishes no API for Salesforce's "Configure API
+    Integration" form (in Okta's published API, the connections endpoint supports a few other apps only).
+    This module models that step on Okta's public connections API
+    (C(POST /api/v1/apps/{appId}/connections/default?activate=true) with the TOKEN scheme, the username and
+    C(allowPushNullValues) in the profile, and the password immediately followed by the security token as
+    the token). Everything else it calls (apps, C(features), the USER_PROVISIONING and INBOUND_PROVISIONING
+    features, connection lifecycle) is Okta's public, documented API.
+  - An org that only offers the published API answers C(authScheme=UNKNOWN) for the connection and HTTP 400
+    to the API-integration and features calls. The module then fails with a message that says so and gives
+    the Admin Console link of the app's provisioning tab. Configure the API integration there by hand and
+    use O(manage_connection=false); the module then verifies provisioning from the app's C(features)
+    array and manages what the API exposes (see O(manage_connection)).
+  - O(sf_username), O(sf_password) and O(sf_security_token) are needed to enable the API integration the first
+    time, and whenever it must be saved again (see O(update_credentials)); otherwise they can be left out.
+    The module joins password and security token itself.
+  - Okta tests the credentials against Salesforce when the API integration is saved. When Salesforce
+    refuses them, the task fails naming the Salesforce fault code (for example C(INVALID_LOGIN)) and
+    Okta's request id, and nothing after that step is written.
+    M(idm.okta_salesforce.okta_sf_credentials_test) checks the API user in more depth, without Okta.
+author:
+  - idm.okta_salesforce contributors
+extends_documentation_fragment:
+  - idm.okta_salesforce.okta
+  - idm.okta_salesforce.salesforce.credentials
+  - idm.okta_salesforce.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Sends no write request at all. C(changed) and the diff say what a real run would do, including the app
+        that O(create_app=true) would create.
+      - Before provisioning is on, Okta does not answer the To App and To Okta settings; check mode then
+        predicts them from Okta's documented defaults (RV(settings_source=okta_defaults)).
+  diff_mode:
+    support: full
+    details:
+      - Before and after of every managed setting, in this module's option vocabulary.
+      - Secrets are never shown; C(credentials) is a fixed mask, and C(******** (will be sent)) when the run
+        sends the password and security token.
+  action_group:
+    support: full
+    membership:
+      - idm.okta_salesforce.okta
+    description: Use C(group/idm.okta_salesforce.okta) in C(module_defaults) to set the Okta options once.
+options:
+  app_id:
+    description:
+      - Id of the Salesforce.com app (C(0oa...)). One of O(app_id) and O(app_label) is required.
+    type: str
+  app_label:
+    description:
+      - Label of the Salesforce.com app as shown in the Admin Console, for example V(Salesforce.com).
+      - The task fails, listing the Salesforce apps with their ids, when no app or several apps carry it.
+    type: str
+  create_app:
+    description:
+      - Create the Salesforce.com app (SAML 2.0 sign-on, activated) when no Salesforce app carries O(app_label).
+      - Needs O(app_label). Uses O(instance_type) and O(integration_type), V(production) and V(standard) when unset.
+      - Never creates a second app with a label that an existing Salesforce app already has (in any letter case).
+    type: bool
+    default: false
+  instance_type:
+    description:
+      - The kind of Salesforce org the app signs in to (the app's C(settings.app.instanceType)).
+      - Enforced when set, by updating the app; left as it is when unset.
+      - It decides where Okta checks the API credentials (sandbox orgs use C(test.salesforce.com)), so it is
+        updated before the API integration is saved.
+    type: str
+    choices: [production, sandbox, government]
+  integration_type:
+    description:
+      - The Salesforce integration type of the app (C(settings.app.integrationType)). Enforced when set.
+    type: str
+    choices: [standard, portal, community]
+  state:
+    description:
+      - V(enabled) turns the API integration on and configures O(to_app) and O(to_okta).
+      - V(disabled) deactivates the API integration (Okta keeps its credentials and settings); O(to_app) and
+        O(to_okta) are then ignored, with a warning.
+    type: str
+    choices: [enabled, disabled]
+    default: enabled
+  manage_connection:
+    description:
+      - V(true) lets the module save and enable the API integration (the modelled call).
+      - V(false) is for an API integration set up by hand in the Admin Console, and for orgs that do not expose
+        it through their API. The module never touches the connection and ignores the Salesforce credential
+        options and O(allow_push_null_values). It checks that provisioning is on from the app's C(features)
+        array, and fails when that array is empty.
+      - With V(false), when the features API answers, O(to_app) and O(to_okta) are managed as usual.
+      - With V(false), when the org does not expose the features API (HTTP 400), the C(features) array is the
+        only signal. It shows only whether Okta creates (C(PUSH_NEW_USERS)), updates (C(PUSH_PROFILE_UPDATES)),
+        deactivates (C(PUSH_USER_DEACTIVATION)) users and syncs passwords (C(PUSH_PASSWORD_UPDATES)). Those
+        O(to_app) options are then compared, never written, and the task fails when one differs, with the Admin
+        Console link. What the array cannot show (O(to_app.sync_password.seed), O(to_app.sync_password.change)
+        and all of O(to_okta)) is not checked; it is listed in RV(unverified) and in a warning.
+      - V(false) cannot be used with O(state=disabled) or O(create_app=true).
+    type: bool
+    default: true
+  update_credentials:
+    description:
+      - When to send O(sf_password) and O(sf_security_token) to Okta. Okta never returns them, so they cannot
+        be compared.
+      - V(on_create) sends them only when the API integration is not enabled yet, when O(sf_username) changes,
+        or when O(allow_push_null_values) changes (Okta saves all of them together). Otherwise a rerun sends
+        nothing and reports no change.
+      - V(always) sends them on every run, for rotation after a Salesforce password reset; the task then
+        always reports changed.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  allow_push_null_values:
+    description:
+      - Okta's "Allow pushing null values" of the API integration; V(true) lets Okta clear Salesforce
+        attributes whose Okta value is empty.
+      - Enforced when set. Okta saves it together with the credentials, so changing it sends them again and
+        needs O(sf_password).
+      - When unset, the current value is kept when the credentials are sent; a new API integration starts
+        with V(false), Okta's default.
+    type: bool
+  to_app:
+    description:
+      - The "To App" provisioning settings (Okta's USER_PROVISIONING feature). Only the options set are enforced.
+    type: dict
+    suboptions:
+      create_users:
+        description: Create a Salesforce user for each user assigned to the app.
+        type: bool
+      update_user_attributes:
+        description: Push Okta profile changes to Salesforce.
+        type: bool
+      deactivate_users:
+        description: Deactivate the Salesforce user when the Okta user is unassigned or deactivated.
+        type: bool
+      sync_password:
+        description: Push a password to Salesforce for each user.
+        type: dict
+        suboptions:
+          enabled:
+            description: Whether passwords are pushed.
+            type: bool
+          seed:
+            description: V(random) pushes a random password, V(okta) the user's Okta password.
+            type: str
+            choices: [random, okta]
+          change:
+            description:
+              - V(keep_existing) keeps a user's existing Salesforce password, V(change) replaces it.
+            type: str
+            choices: [keep_existing, change]
+  to_okta:
+    description:
+      - The "To Okta" import settings (Okta's INBOUND_PROVISIONING feature). Only the options set are enforced.
+      - Checked before any request is sent; invalid cron expressions or time zones fail the task.
+    type: dict
+    suboptions:
+      schedule:
+        description: The import schedule.
+        type: dict
+        suboptions:
+          enabled:
+            description:
+              - Whether scheduled imports run. When unset, setting O(to_okta.schedule.full) or
+                O(to_okta.schedule.incremental) turns the schedule on.
+            type: bool
+          full:
+            description:
+              - When full imports run, as a 5-field UNIX cron expression (minute hour day-of-month month day-of-week),
+                for example V(0 2 * * 0).
+            type: str
+          incremental:
+            description: When incremental imports run, as a 5-field UNIX cron expression, for example V(0 */4 * * *).
+            type: str
+          timezone:
+            description:
+              - IANA time zone name of both schedules, for example V(Europe/Paris) or V(UTC).
+            type: str
+      username_format:
+        description:
+          - Okta username of imported users. V(email) uses the email address; V(custom) uses
+            O(to_okta.username_expression).
+        type: str
+        choices: [email, custom]
+      username_expression:
+        description:
+          - Okta Expression Language expression that makes the username of imported users.
+          - Required with O(to_okta.username_format=custom), and only used with it.
+        type: str
+      match:
+        description: How imported users are matched to Okta users, and what happens to them.
+        type: dict
+        suboptions:
+          criteria:
+            description: The attribute that makes an exact match.
+            type: str
+            choices: [email, username]
+          allow_partial:
+            description: Also match on first and last name (a partial match).
+            type: bool
+          auto_confirm_exact:
+            description: Confirm exact matches automatically.
+            type: bool
+          auto_confirm_partial:
+            description: Confirm partial matches automatically.
+            type: bool
+          auto_confirm_new:
+            description: Confirm new users automatically.
+            type: bool
+          auto_activate_new:
+            description: Activate new users automatically.
+            type: bool
+notes:
+  - Order of writes, each only when needed; create the app, update its type, save or change the state of
+    the API integration, then the To App and To Okta settings.
+  - Everything is read and checked before the first write, so bad input and missing credentials fail with
+    nothing written.
+  - Okta answers the To App and To Okta settings only once provisioning is on. On the run that enables it,
+    the module reads them right after saving the API integration and writes only what then differs.
+seealso:
+  - module: idm.okta_salesforce.okta_sf_credentials_test
+  - module: idm.okta_salesforce.okta_app_assignment
+"""
+
+EXAMPLES = r"""
+- name: Enable Salesforce provisioning and configure To App and To Okta
+  idm.okta_salesforce.okta_sf_provisioning:
+    org_url: https://acme.okta.com
+    api_token: "{{ okta_api_token }}"
+    app_label: Salesforce.com
+    sf_username: okta.api@acme.com
+    sf_password: "{{ vault_sf_password }}"
+    sf_security_token: "{{ vault_sf_security_token }}"
+    allow_push_null_values: false
+    to_app:
+      create_users: true
+      update_user_attributes: true
+      deactivate_users: true
+      sync_password:
+        enabled: false
+    to_okta:
+      schedule:
+        full: "0 2 * * 0"
+        incremental: "0 */4 * * *"
+        timezone: Europe/Paris
+      username_format: email
+      match:
+        criteria: email
+        auto_confirm_exact: true
+
+- name: Audit (check mode) with the Okta options set once for the play
+  module_defaults:
+    group/idm.okta_salesforce.okta:
+      org_url: https://acme.okta.com
+      api_token: "{{ okta_api_token }}"
+  check_mode: true
+  idm.okta_salesforce.okta_sf_provisioning:
+    app_id: 0oa1abcdEFGH2345ijkl
+    to_app:
+      create_users: true
+      deactivate_users: true
+  register: audit
+
+- name: Rotate the Salesforce credentials after a password reset
+  idm.okta_salesforce.okta_sf_provisioning:
+    app_label: Salesforce.com
+    sf_username: okta.api@acme.com
+    sf_password: "{{ vault_sf_password }}"
+    sf_security_token: "{{ vault_sf_security_token }}"
+    update_credentials: always
+
+- name: Create the app for a sandbox and enable provisioning on it
+  idm.okta_salesforce.okta_sf_provisioning:
+    app_label: Salesforce UAT
+    create_app: true
+    instance_type: sandbox
+    sf_username: okta.api@acme.com.uat
+    sf_password: "{{ vault_sf_password }}"
+    sf_security_token: "{{ vault_sf_security_token }}"
+
+- name: API integration set up by hand (org without the API); verify it and manage the rest
+  idm.okta_salesforce.okta_sf_provisioning:
+    app_label: Salesforce.com
+    manage_connection: false
+    to_app:
+      create_users: true
+
+- name: Turn provisioning off
+  idm.okta_salesforce.okta_sf_provisioning:
+    app_label: Salesforce.com
+    state: disabled
+"""
+
+RETURN = r"""
+app:
+  description: The Salesforce app (with O(create_app=true) in check mode, the app that would be created, with a null id).
+  returned: always
+  type: dict
+  contains:
+    id: {description: App id, type: str, returned: always}
+    label: {description: App label, type: str, returned: always}
+    name: {description: Okta's app name, V(salesforce), type: str, returned: always}
+    instance_type: {description: "V(production), V(sandbox) or V(government).", type: str, returned: always}
+    integration_type: {description: "V(standard), V(portal) or V(community).", type: str, returned: always}
+    status: {description: App status, type: str, returned: always}
+    admin_url: {description: Admin Console link of the app's provisioning tab, type: str, returned: always}
+  sample:
+    id: 0oasalesforce0001
+    label: Salesforce.com
+    name: salesforce
+    instance_type: production
+    integration_type: standard
+    status: ACTIVE
+    admin_url: https://acme-admin.okta.com/admin/app/salesforce/instance/0oasalesforce0001/#tab-user-management
+connection:
+  description:
+    - The API integration after the run (as it would be, in check mode). Never holds a secret.
+    - C(status) and C(auth_scheme) are C(UNKNOWN) in an org that does not expose it.
+  returned: when the app exists or is created
+  type: dict
+  contains:
+    status: {description: "C(ENABLED), C(DISABLED) or C(UNKNOWN).", type: str, returned: always}
+    auth_scheme: {description: "C(TOKEN) for the modelled Salesforce integration; C(UNKNOWN) when not exposed.", type: str, returned: always}
+    username: {description: The Salesforce API user Okta holds, type: str, returned: always}
+    allow_push_null_values: {description: Okta's "Allow pushing null values", type: bool, returned: always}
+  sample: {status: ENABLED, auth_scheme: TOKEN, username: okta.api@acme.com, allow_push_null_values: false}
+to_app:
+  description:
+    - The To App settings after the run, in this module's option vocabulary.
+    - With RV(settings_source=app_features), only what the app's C(features) array shows.
+    - Null with O(state=disabled).
+  returned: always
+  type: dict
+  sample:
+    create_users: true
+    update_user_attributes: true
+    deactivate_users: true
+    sync_password: {enabled: false, seed: random, change: keep_existing}
+to_okta:
+  description:
+    - The To Okta settings after the run, in this module's option vocabulary.
+    - Null with O(state=disabled), and when the org does not expose them (RV(settings_source=app_features)).
+  returned: always
+  type: dict
+  sample:
+    schedule: {enabled: true, full: "0 2 * * 0", incremental: "0 */4 * * *", timezone: Europe/Paris}
+    username_format: email
+    username_expression: null
+    match: {criteria: email, allow_partial: false, auto_confirm_exact: true, auto_confirm_partial: false,
+            auto_confirm_new: false, auto_activate_new: false}
+settings_source:
+  description:
+    - Where RV(to_app) and RV(to_okta) come from. V(features_api) is Okta's features API. V(okta_defaults)
+      means check mode predicted them from Okta's defaults because provisioning is not on yet. V(app_features)
+      is the app's C(features) array only (an org that does not expose the features API). Null with
+      O(state=disabled).
+  returned: always
+  type: str
+  sample: features_api
+unverified:
+  description: Wanted settings that could not be checked because the org does not expose them (see O(manage_connection)).
+  returned: always
+  type: list
+  elements: str
+  sample: [to_okta.schedule.full]
+features:
+  description: The app's C(features) array (read-only in Okta), after the run. In check mode, as it is now.
+  returned: always
+  type: list
+  elements: str
+  sample: [PUSH_NEW_USERS, PUSH_PROFILE_UPDATES, PUSH_USER_DEACTIVATION]
+api_calls:
+  description: Number of requests sent to Okta by this task, retries included.
+  returned: always
+  type: int
+  sample: 7
+diff:
+  description: Before and after of every managed setting; secrets are masked.
+  returned: always
+  type: dict
+  sample:
+    before: {connection: {status: DISABLED, username: null, credentials: null}, to_app: {create_users: false}}
+    after: {connection: {status: ENABLED, username: okta.api@acme.com, credentials: "******** (will be sent)"},
+            to_app: {create_users: true}}
+okta_error:
+  description: The Okta error's fields (status, error_code, summary, causes, request_id, method, path), on failure.
+  returned: when an Okta call failed
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import (
+    api_calls_result,
+    fail_okta_error,
+    okta_argument_spec,
+    okta_client_from_module,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning import (
+    ProvisioningError,
+    ProvisioningReconciler,
+    wanted_from_params,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_connection import (
+    CredentialsRejected,
+    PublishedApiOnly,
+)
+
+TO_APP_OPTIONS = dict(
+    create_users=dict(type="bool"),
+    update_user_attributes=dict(type="bool"),
+    deactivate_users=dict(type="bool"),
+    sync_password=dict(type="dict", options=dict(
+        enabled=dict(type="bool"),
+        seed=dict(type="str", choices=["random", "okta"]),
+        change=dict(type="str", choices=["keep_existing", "change"]),
+    )),
+)
+
+TO_OKTA_OPTIONS = dict(
+    schedule=dict(type="dict", options=dict(
+        enabled=dict(type="bool"),
+        full=dict(type="str"),
+        incremental=dict(type="str"),
+        timezone=dict(type="str"),
+    )),
+    username_format=dict(type="str", choices=["email", "custom"]),
+    username_expression=dict(type="str"),
+    match=dict(type="dict", options=dict(
+        criteria=dict(type="str", choices=["email", "username"]),
+        allow_partial=dict(type="bool"),
+        auto_confirm_exact=dict(type="bool"),
+        auto_confirm_partial=dict(type="bool"),
+        auto_confirm_new=dict(type="bool"),
+        auto_activate_new=dict(type="bool"),
+    )),
+)
+
+PROVISIONING_OPTIONS = dict(
+    app_id=dict(type="str"),
+    app_label=dict(type="str"),
+    create_app=dict(type="bool", default=False),
+    instance_type=dict(type="str", choices=["production", "sandbox", "government"]),
+    integration_type=dict(type="str", choices=["standard", "portal", "community"]),
+    state=dict(type="str", choices=["enabled", "disabled"], default="enabled"),
+    manage_connection=dict(type="bool", default=True),
+    sf_username=dict(type="str", fallback=(env_fallback, ["SF_USERNAME"])),
+    sf_password=dict(type="str", no_log=True, fallback=(env_fallback, ["SF_PASSWORD"])),
+    sf_security_token=dict(type="str", no_log=True, fallback=(env_fallback, ["SF_SECURITY_TOKEN"])),
+    update_credentials=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
+    allow_push_null_values=dict(type="bool"),
+    to_app=dict(type="dict", options=TO_APP_OPTIONS),
+    to_okta=dict(type="dict", options=TO_OKTA_OPTIONS,
+                 required_if=[("username_format", "custom", ("username_expression",))]),
+)
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=okta_argument_spec(**PROVISIONING_OPTIONS),
+        required_one_of=[("app_id", "app_label")],
+        mutually_exclusive=[("app_id", "app_label")],
+        required_if=[("create_app", True, ("app_label",))],
+        required_by={"sf_password": ("sf_username",), "sf_security_token": ("sf_password",)},
+        supports_check_mode=True,
+    )
+    try:
+        wanted = wanted_from_params(module.params)
+    except ValueError as error:
+        module.fail_json(msg=str(error), changed=False, api_calls=0)
+    client = okta_client_from_module(module)
+    for part in (module.params["sf_password"], module.params["sf_security_token"]):
+        if part:
+            client.add_secret(part)
+    reconciler = ProvisioningReconciler(client, wanted, check_mode=module.check_mode)
+    try:
+        result = reconciler.run()
+    except (CredentialsRejected, PublishedApiOnly, ProvisioningError) as error:
+        details = dict(getattr(error, "details", {}))
+        for name in ("fault_code", "admin_url"):
+            if getattr(error, name, None):
+                details[name] = getattr(error, name)
+        if getattr(error, "okta_error", None) is not None:
+            details["okta_error"] = error.okta_error.to_dict()
+        module.fail_json(msg=str(error), changed=reconciler.wrote, **dict(details, **api_calls_result(client)))
+    except OktaApiError as error:
+        fail_okta_error(module, error, changed=reconciler.wrote, **api_calls_result(client))
+    for warning in result.pop("warnings"):
+        module.warn(warning)
+    result.update(api_calls_result(client))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

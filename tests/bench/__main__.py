@@ -1,0 +1,201 @@
+"""`make bench`: okta_app_assignment against the simulator, with latency and rate limits. One JSON line per figure.
+
+Figures:
+  speedup_vs_uri_loop     2,000 users + 3 groups from empty: the module vs an ansible.builtin.uri loop
+  rate_limited_efficiency the same under a tight rate limit: wall time against the floor the limit allows,
+                          and calls made against the minimum the work needs
+  idempotent_rerun        a rerun with nothing to change: its calls and wall time
+
+Usage: python -m tests.bench [--users 2000] [--latency-ms 30] [--uri-users 200|all] [--rate-limit 100 --rate-window 1]
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from tests.bench.playbooks import ensure_collection_link, module_play, run_playbook, uri_play
+from tests.simulator import Simulator
+
+APP_ID = "0oasalesforce0001"
+DEFAULT_SEED = Path(__file__).resolve().parents[1] / "simulator" / "seeds" / "default.yaml"
+GROUPS = ["Sales", "Support", "Salesforce Admins"]
+USERS_PAGE = 500
+GROUPS_PAGE = 200
+LOOKUP_BATCH = 50
+
+
+def emit(figure, **numbers):
+    print(json.dumps({"figure": figure, **numbers}), flush=True)
+
+
+def wanted_users(count):
+    return [{"login": f"user{n:04d}@acme.com", "profile": {"profile": "Standard User"}} for n in range(1, count + 1)]
+
+
+def wanted_groups():
+    return [{"name": name} for name in GROUPS]
+
+
+def seed(count):
+    data = copy.deepcopy(yaml.safe_load(DEFAULT_SEED.read_text()))
+    data["okta"]["generate_users"]["count"] = count + 100
+    return data
+
+
+def minimum_calls(assigned_before, to_look_up, groups_to_look_up, writes):
+    """What the work cannot do with less: list pages, lookup batches, one write per change."""
+    pages = max(1, math.ceil(assigned_before / USERS_PAGE)) + 1
+    batches = math.ceil(to_look_up / LOOKUP_BATCH) + math.ceil(groups_to_look_up / LOOKUP_BATCH)
+    return pages, batches, writes
+
+
+def api_span(log):
+    """Seconds from the first to the last Okta API answer in the simulator's log."""
+    times = [entry["time"] for entry in log if entry["path"].startswith("/api/")]
+    return (max(times) - min(times)) if times else 0.0
+
+
+def family_counts(log):
+    counts = {}
+    for entry in log:
+        if entry["path"].startswith("/api/"):
+            counts[entry.get("family") or "?"] = counts.get(entry.get("family") or "?", 0) + 1
+    return counts
+
+
+def check_assigned(sim, count):
+    state = sim.state()["okta"]
+    users = state["users"]
+    assigned = sorted(users[uid]["profile"]["login"] for uid in state["app_users"][APP_ID])
+    groups = sorted(state["groups"][gid]["profile"]["name"] for gid in state["app_groups"][APP_ID])
+    return assigned == [u["login"] for u in wanted_users(count)] and groups == sorted(GROUPS)
+
+
+def reset(sim, count, latency_ms, rate_limit=None):
+    sim.reset(seed=seed(count))
+    sim.configure(faults={"latency_ms": latency_ms}, rate_limit=rate_limit or {})
+    sim.clear_log()
+
+
+def run_module(sim, workdir, count):
+    run = run_playbook(module_play(sim, APP_ID, wanted_users(count), wanted_groups()), workdir)
+    result = run.result("assign")
+    if run.rc != 0:
+        raise SystemExit(f"okta_app_assignment failed (rc {run.rc}): {result.get('msg') or run.stdout[-2000:]}")
+    return run, result
+
+
+def run_uri_loop(sim, workdir, count, latency_ms, rate_limit=None):
+    reset(sim, count, latency_ms, rate_limit)
+    run = run_playbook(uri_play(sim, APP_ID, wanted_users(count), wanted_groups()), workdir)
+    if run.rc != 0:
+        raise SystemExit(f"uri loop failed (rc {run.rc}): {run.stdout[-2000:]}")
+    return run.seconds
+
+
+def figure_speedup(sim, workdir, args):
+    reset(sim, args.users, args.latency_ms)
+    module_run, result = run_module(sim, workdir, args.users)
+    assigned = check_assigned(sim, args.users)
+    rerun = figure_rerun(sim, workdir, args, "idempotent_rerun")
+
+    if args.uri_users == "all":
+        uri_seconds = run_uri_loop(sim, workdir, args.users, args.latency_ms)
+        uri = {"uri_seconds": round(uri_seconds, 2), "uri_users_run": args.users, "uri_extrapolated": False}
+    else:
+        # Two sizes give the per-user cost and the fixed start-up cost; the line is extended to the full set.
+        small, large = max(1, int(args.uri_users) // 4), int(args.uri_users)
+        small_s = run_uri_loop(sim, workdir, small, args.latency_ms)
+        large_s = run_uri_loop(sim, workdir, large, args.latency_ms)
+        per_user = (large_s - small_s) / (large - small)
+        fixed = large_s - per_user * large
+        uri_seconds = fixed + per_user * args.users
+        uri = {"uri_seconds": round(uri_seconds, 2), "uri_extrapolated": True,
+               "uri_method": f"linear fit of two measured uri runs ({small} users: {small_s:.1f} s, {large} users: "
+                             f"{large_s:.1f} s) extended to {args.users} users",
+               "uri_seconds_per_user": round(per_user, 3), "uri_fixed_seconds": round(fixed, 2)}
+    ratio = uri_seconds / module_run.seconds
+    emit("speedup_vs_uri_loop", users=args.users, groups=len(GROUPS), latency_ms=args.latency_ms,
+         module_seconds=round(module_run.seconds, 2), module_api_calls=result["api_calls"], module_result_ok=assigned,
+         **uri, speedup=round(ratio, 1), target={"speedup_min": 20}, met=bool(assigned and ratio >= 20))
+    return rerun
+
+
+def figure_rerun(sim, workdir, args, name):
+    sim.clear_log()
+    run, result = run_module(sim, workdir, args.users)
+    log = sim.request_log()
+    writes = sum(1 for entry in log if entry["method"] != "GET" and entry["path"].startswith("/api/"))
+    calls = result["api_calls"]["total"]
+    pages, batches, _ = minimum_calls(args.users, 0, 0, 0)
+    # +2: finding the app, and reading the app-user schema because profiles are given
+    limit = pages + batches + 2
+    emit(name, users=args.users, latency_ms=args.latency_ms, changed=result["changed"], api_calls=result["api_calls"],
+         writes=writes, list_pages=pages, lookup_batches=batches, wall_seconds=round(run.seconds, 2),
+         api_seconds=round(api_span(log), 2), target={"calls_max": limit, "writes": 0},
+         met=bool(calls <= limit and writes == 0 and not result["changed"]))
+    return result
+
+
+def figure_rate_limited(sim, workdir, args):
+    limit, window = args.rate_limit, args.rate_window
+    reset(sim, args.users, args.latency_ms, rate_limit={"limit": limit, "window": window})
+    run, result = run_module(sim, workdir, args.users)
+    log = sim.request_log()
+    assigned = check_assigned(sim, args.users)
+    calls = result["api_calls"]["total"]
+    throttled = sum(1 for entry in log if entry["status"] == 429)
+    span = api_span(log)
+    floor = calls / limit * window
+    # The simulator, like Okta, counts each endpoint family in its own window: the busiest one sets the floor.
+    families = family_counts(log)
+    family_floor = max(families.values()) / limit * window
+    pages, batches, writes = minimum_calls(0, args.users, len(GROUPS), args.users + len(GROUPS))
+    minimum = pages + batches + writes
+    time_ratio = span / floor
+    calls_ratio = calls / minimum
+    emit("rate_limited_efficiency", users=args.users, groups=len(GROUPS), latency_ms=args.latency_ms,
+         rate_limit={"limit": limit, "window_seconds": window}, api_calls=result["api_calls"], http_429=throttled,
+         calls_by_family=families, module_result_ok=assigned,
+         wall_seconds=round(run.seconds, 2), api_seconds=round(span, 2),
+         floor_seconds=round(floor, 2), busiest_family_floor_seconds=round(family_floor, 2),
+         time_ratio=round(time_ratio, 3), time_ratio_wall=round(run.seconds / floor, 3),
+         time_ratio_busiest_family=round(span / family_floor, 3),
+         time_ratio_basis="api_seconds (first to last API answer in the simulator log) / (calls / limit x window); "
+                          "time_ratio_wall adds ansible-playbook start-up",
+         minimum_calls=minimum, minimum_breakdown={"list_pages": pages, "lookup_batches": batches, "writes": writes},
+         calls_ratio=round(calls_ratio, 4), target={"time_ratio_max": 1.2, "calls_ratio_max": 1.1},
+         met=bool(assigned and time_ratio <= 1.2 and calls_ratio <= 1.1))
+    figure_rerun(sim, workdir, args, "idempotent_rerun_rate_limited")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--latency-ms", type=int, default=30)
+    parser.add_argument("--uri-users", default="200", help="users in the uri loop run (linear fit), or 'all'")
+    parser.add_argument("--rate-limit", type=int, default=100, help="requests per window per endpoint family")
+    parser.add_argument("--rate-window", type=float, default=1.0, help="window length in seconds")
+    parser.add_argument("--only", choices=["speedup", "rate"], help="run one part only")
+    args = parser.parse_args(argv)
+    ensure_collection_link()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="okta-bench-") as workdir:
+        with Simulator(seed=seed(args.users), workdir=Path(workdir) / "sim", subprocess=True) as sim:
+            if args.only in (None, "speedup"):
+                figure_speedup(sim, workdir, args)
+            if args.only in (None, "rate"):
+                figure_rate_limited(sim, workdir, args)
+    print(f"bench finished in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Playbooks the benchmark runs, and a runner that times real ansible-playbook processes.
+
+Both contenders run as real `ansible-playbook` processes against the same simulator: the
+`okta_app_assignment` module, and the loop of `ansible.builtin.uri` tasks a playbook author would
+write without it (look each user up, then assign it; the same for the groups).
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+COLLECTIONS = REPO / "build" / "collections"
+CALLBACKS = REPO / "tests" / "integration" / "callback_plugins"
+ANSIBLE_PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
+
+
+def ensure_collection_link():
+    link = COLLECTIONS / "ansible_collections" / "idm" / "okta_salesforce"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(REPO)
+
+
+@dataclass
+class TimedRun:
+    rc: int
+    seconds: float
+    stdout: str
+    results: list = field(default_factory=list)
+
+    def result(self, task):
+        matches = [r["result"] for r in self.results if r["task"] == task]
+        return matches[-1] if matches else {}
+
+
+def run_playbook(play, workdir):
+    """Run one play in a fresh ansible-playbook process; wall time from start to exit."""
+    workdir = Path(tempfile.mkdtemp(prefix="run", dir=workdir))
+    playbook = workdir / "playbook.yml"
+    playbook.write_text(yaml.safe_dump([play], width=1000))
+    results_file = workdir / "results.jsonl"
+    env = dict(os.environ)
+    env.update({
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+        "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
+        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+        "RECORD_RESULTS_FILE": str(results_file),
+        "ANSIBLE_LOCALHOST_WARNING": "false",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+        "ANSIBLE_NOCOLOR": "true",
+        "ANSIBLE_RETRY_FILES_ENABLED": "false",
+        "ANSIBLE_LOCAL_TEMP": str(workdir / "tmp"),
+        "ANSIBLE_HOME": str(workdir / "ansible_home"),
+    })
+    started = time.monotonic()
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, str(playbook), "-i", "localhost,"], cwd=workdir, env=env,
+                          capture_output=True, text=True, check=False)
+    seconds = time.monotonic() - started
+    results = []
+    if results_file.exists():
+        results = [json.loads(line) for line in results_file.read_text().splitlines() if line]
+    return TimedRun(proc.returncode, seconds, proc.stdout + proc.stderr, results)
+
+
+def _play(name, tasks, variables=None):
+    return {
+        "name": name,
+        "hosts": "localhost",
+        "connection": "local",
+        "gather_facts": False,
+        "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}", **(variables or {})},
+        "tasks": tasks,
+    }
+
+
+def module_play(sim, app_id, users, groups, max_workers=8):
+    """One okta_app_assignment task for every user and group."""
+    task = {
+        "name": "assign",
+        "idm.okta_salesforce.okta_app_assignment": {
+            "org_url": sim.url, "api_token": sim.api_token, "ca_path": sim.ca_path,
+            "app_id": app_id, "users": users, "groups": groups, "max_workers": max_workers,
+        },
+    }
+    return _play("okta_app_assignment", [task])
+
+
+def uri_play(sim, app_id, users, groups):
+    """The same assignments with ansible.builtin.uri loops: one lookup and one write per user and group."""
+    request = {
+        "headers": {"Authorization": "SSWS {{ okta_token }}", "Accept": "application/json"},
+        "ca_path": sim.ca_path,
+        "body_format": "json",
+    }
+    tasks = [
+        {"name": "look up each user", "register": "found_users", "loop": "{{ wanted_users }}",
+         "loop_control": {"label": "{{ item.login }}"},
+         "ansible.builtin.uri": {**request, "url": "{{ okta_url }}/api/v1/users/{{ item.login | urlencode }}"}},
+        {"name": "assign each user", "loop": "{{ found_users.results }}", "loop_control": {"label": "{{ item.item.login }}"},
+         "ansible.builtin.uri": {**request, "method": "POST", "url": "{{ okta_url }}/api/v1/apps/{{ app_id }}/users",
+                                 "body": {"id": "{{ item.json.id }}", "scope": "USER", "profile": "{{ item.item.profile }}"}}},
+        {"name": "look up each group", "register": "found_groups", "loop": "{{ wanted_groups }}",
+         "loop_control": {"label": "{{ item.name }}"},
+         "ansible.builtin.uri": {**request, "url": "{{ okta_url }}/api/v1/groups?search="
+                                 "{{ ('profile.name eq \"' ~ item.name ~ '\"') | urlencode }}"}},
+        {"name": "assign each group", "loop": "{{ found_groups.results }}", "loop_control": {"label": "{{ item.item.name }}"},
+         "ansible.builtin.uri": {**request, "method": "PUT",
+                                 "url": "{{ okta_url }}/api/v1/apps/{{ app_id }}/groups/{{ item.json[0].id }}", "body": {}}},
+    ]
+    variables = {"okta_url": sim.url, "okta_token": sim.api_token, "app_id": app_id,
+                 "wanted_users": users, "wanted_groups": groups}
+    return _play("uri loop", tasks, variables)

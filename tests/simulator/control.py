@@ -1,0 +1,47 @@
+"""Control endpoints under /_sim (no auth, never rate-limited or faulted): log, state, patch, config, reset."""
+from __future__ import annotations
+
+import json
+
+from .okta_auth import expire_all_tokens
+from .wire import Request, Response, json_response
+
+
+def _error(status: int, message: str) -> Response:
+    return json_response(status, {"error": message})
+
+
+def handle(app, req: Request) -> Response:
+    route = (req.method, req.path.rstrip("/"))
+    try:
+        body = json.loads(req.body) if req.body else None
+    except ValueError:
+        return _error(400, "control body must be JSON")
+    try:
+        if route == ("GET", "/_sim/log"):
+            return json_response(200, app.log.entries())
+        if route == ("DELETE", "/_sim/log"):
+            app.log.clear()
+            return json_response(200, {"cleared": True})
+        if route == ("GET", "/_sim/state"):
+            return json_response(200, app.state.dump())
+        if route == ("POST", "/_sim/patch"):
+            if not isinstance(body, dict) or not isinstance(body.get("path"), list) or "value" not in body:
+                return _error(400, 'patch body: {"path": [...], "value": ...}')
+            app.state.patch(body["path"], body["value"])
+            return json_response(200, {"patched": body["path"]})
+        if route == ("GET", "/_sim/config"):
+            return json_response(200, app.config.as_dict())
+        if route == ("POST", "/_sim/config"):
+            app.config.update(body or {})
+            return json_response(200, app.config.as_dict())
+        if route == ("POST", "/_sim/reset"):
+            app.reset(body)
+            return json_response(200, {"reset": True})
+        if route == ("POST", "/_sim/expire_tokens"):
+            return json_response(200, {"expired": expire_all_tokens(app.state)})
+        if route == ("GET", "/_sim/info"):
+            return json_response(200, app.info())
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        return _error(400, f"{type(exc).__name__}: {exc}")
+    return _error(404, f"no control endpoint {req.method} {req.path}")

@@ -1,0 +1,230 @@
+"""Turn a seed file (YAML or JSON) into the simulator's state dict.
+
+The state is one JSON-able dict so that tests can dump it and patch any value by path; the
+seed format is terser (generated users, group members by login or by generated number).
+"""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import yaml
+
+SEED_TIME = "2024-01-15T10:00:00.000Z"
+DEFAULT_SEED = Path(__file__).with_name("seeds") / "default.yaml"
+USER_TYPE_ID = "otysim00000000000001"
+
+
+def load_seed(seed) -> dict:
+    """A seed given as a dict, a path, or YAML/JSON text."""
+    if seed is None:
+        seed = DEFAULT_SEED
+    if isinstance(seed, dict):
+        return copy.deepcopy(seed)
+    if isinstance(seed, Path) or (isinstance(seed, str) and "\n" not in seed and not seed.lstrip().startswith("{")):
+        return yaml.safe_load(Path(seed).read_text()) or {}
+    return yaml.safe_load(seed) or {}
+
+
+def okta_user(user_id: str, login: str, first: str, last: str, email: str | None = None,
+              status: str = "ACTIVE", created: str = SEED_TIME, extra_profile: dict | None = None) -> dict:
+    profile = {"firstName": first, "lastName": last, "email": email or login, "login": login,
+               "mobilePhone": None, "secondEmail": None}
+    profile.update(extra_profile or {})
+    return {
+        "id": user_id, "status": status, "created": created,
+        "activated": created if status == "ACTIVE" else None, "statusChanged": created,
+        "lastLogin": None, "lastUpdated": created, "passwordChanged": created,
+        "type": {"id": USER_TYPE_ID}, "profile": profile,
+        "credentials": {"provider": {"type": "OKTA", "name": "OKTA"}},
+    }
+
+
+def okta_group(group_id: str, name: str, description: str = "", created: str = SEED_TIME) -> dict:
+    return {
+        "id": group_id, "created": created, "lastUpdated": created, "lastMembershipUpdated": created,
+        "objectClass": ["okta:user_group"], "type": "OKTA_GROUP",
+        "profile": {"name": name, "description": description},
+    }
+
+
+def okta_app(app_id: str, fields: dict, created: str = SEED_TIME) -> dict:
+    """An app object as Okta stores it (links and `features` are added when it is served)."""
+    app = {
+        "id": app_id, "orn": f"orn:okta:idp:sim:apps:{fields.get('name', 'app')}:{app_id}",
+        "name": fields.get("name"), "label": fields.get("label"),
+        "status": fields.get("status", "ACTIVE"), "created": created, "lastUpdated": created,
+        "signOnMode": fields.get("signOnMode", "BOOKMARK"),
+        "accessibility": {"selfService": False, "errorRedirectUrl": None, "loginRedirectUrl": None},
+        "visibility": {"autoLaunch": False, "autoSubmitToolbar": False,
+                       "hide": {"iOS": False, "web": False}, "appLinks": {"login": True}},
+        "credentials": {"userNameTemplate": {"template": "${source.login}", "type": "BUILT_IN"},
+                        "signing": {"kid": "simSigningKey0001"}},
+        "settings": {"app": {}, "notifications": {"vpn": {"network": {"connection": "DISABLED"}, "message": None,
+                                                          "helpUrl": None}},
+                     "implicitAssignment": False,
+                     "notes": {"admin": None, "enduser": None}},
+    }
+    for key, value in fields.items():
+        if key in ("assignments", "connection", "features"):
+            continue
+        if key == "settings":
+            for part, body in value.items():
+                app["settings"].setdefault(part, {})
+                if isinstance(body, dict):
+                    app["settings"][part].update(body)
+                else:
+                    app["settings"][part] = body
+        else:
+            app[key] = copy.deepcopy(value)
+    if app["name"] == "salesforce":
+        app["settings"]["app"].setdefault("loginUrl", None)
+        app["settings"]["app"].setdefault("logoutUrl", None)
+    return app
+
+
+def default_connection(app: dict) -> dict:
+    """Salesforce apps have a (modelled) TOKEN connection; others expose none through the API."""
+    if app.get("name") == "salesforce":
+        return {"authScheme": "TOKEN", "status": "DISABLED", "profile": {"authScheme": "TOKEN"}}
+    return {"authScheme": "UNKNOWN", "status": "UNKNOWN", "profile": {"authScheme": "UNKNOWN"}}
+
+
+def default_features() -> dict:
+    """Every status DISABLED, password seed RANDOM, change KEEP_EXISTING (contract section 2)."""
+    disabled = {"status": "DISABLED"}
+    return {
+        "USER_PROVISIONING": {
+            "create": {"lifecycleCreate": dict(disabled)},
+            "update": {"profile": dict(disabled), "lifecycleDeactivate": dict(disabled),
+                       "password": {"status": "DISABLED", "seed": "RANDOM", "change": "KEEP_EXISTING"}},
+        },
+        "INBOUND_PROVISIONING": {
+            "importSettings": {
+                "username": {"usernameFormat": "EMAIL"},
+                "schedule": {"status": "DISABLED"},
+            },
+            "importRules": {"userCreateAndMatch": {
+                "exactMatchCriteria": "EMAIL", "allowPartialMatch": False, "autoConfirmPartialMatch": False,
+                "autoConfirmExactMatch": False, "autoConfirmNewUsers": False, "autoActivateNewUsers": False}},
+        },
+    }
+
+
+def sim_id(prefix: str, n: int) -> str:
+    """Okta-like 20-character ids that sort in creation order."""
+    return f"{prefix}sim{n:014d}"
+
+
+def _resolve_members(spec, logins_generated: list, by_login: dict) -> list:
+    ids = []
+    if isinstance(spec, dict):
+        first, last = spec.get("generated", [1, 0])
+        ids += [by_login[logins_generated[n - 1].lower()] for n in range(first, last + 1) if n <= len(logins_generated)]
+        spec = spec.get("logins", [])
+    for login in spec or []:
+        if login.lower() not in by_login:
+            raise ValueError(f"seed: group member {login!r} is not a seeded user")
+        ids.append(by_login[login.lower()])
+    return ids
+
+
+def build_state(seed: dict) -> dict:
+    """The full state dict for a seed (see seeds/default.yaml for the format)."""
+    okta_seed = seed.get("okta", {})
+    users, by_login = {}, {}
+    counter = 0
+    gen = okta_seed.get("generate_users") or {}
+    pattern = gen.get("login_pattern", "user{n:04d}@acme.com")
+    generated = []
+    for n in range(1, int(gen.get("count", 0)) + 1):
+        counter += 1
+        login = pattern.format(n=n)
+        uid = sim_id("00u", counter)
+        users[uid] = okta_user(uid, login, "User", f"{n:04d}")
+        by_login[login.lower()] = uid
+        generated.append(login)
+    for entry in okta_seed.get("users", []):
+        counter += 1
+        uid = entry.get("id") or sim_id("00u", counter)
+        login = entry["login"]
+        extra = {k: v for k, v in entry.items() if k not in ("id", "login", "firstName", "lastName", "email", "status")}
+        users[uid] = okta_user(uid, login, entry.get("firstName", login.split("@")[0]), entry.get("lastName", "User"),
+                               entry.get("email"), entry.get("status", "ACTIVE"), extra_profile=extra)
+        by_login[login.lower()] = uid
+    groups, members = {}, {}
+    group_entries = list(okta_seed.get("groups", []))
+    gen_groups = okta_seed.get("generate_groups") or {}
+    group_entries += [{"name": gen_groups.get("name_pattern", "Team {n:03d}").format(n=n), "description": "generated"}
+                      for n in range(1, int(gen_groups.get("count", 0)) + 1)]
+    for n, entry in enumerate(group_entries, start=1):
+        gid = entry.get("id") or sim_id("00g", n)
+        groups[gid] = okta_group(gid, entry["name"], entry.get("description", ""))
+        members[gid] = _resolve_members(entry.get("members"), generated, by_login)
+    group_by_name = {g["profile"]["name"].lower(): gid for gid, g in groups.items()}
+    apps, connections, features, app_users, app_groups = {}, {}, {}, {}, {}
+    for n, entry in enumerate(okta_seed.get("apps", []), start=1):
+        aid = entry.get("id") or sim_id("0oa", n)
+        app = okta_app(aid, entry)
+        apps[aid] = app
+        connection = default_connection(app)
+        seeded_connection = entry.get("connection") or {}
+        if seeded_connection:
+            connection["status"] = seeded_connection.get("status", connection["status"])
+            connection["profile"].update({k: v for k, v in seeded_connection.items() if k != "status"})
+        connections[aid] = connection
+        features[aid] = default_features()
+        for name, caps in (entry.get("features") or {}).items():
+            features[aid][name] = caps
+        app_users[aid], app_groups[aid] = {}, {}
+        assignments = entry.get("assignments") or {}
+        for grp in assignments.get("groups", []):
+            gid = grp.get("id") or group_by_name[grp["name"].lower()]
+            app_groups[aid][gid] = {"id": gid, "priority": grp.get("priority", 0), "profile": grp.get("profile", {}),
+                                    "lastUpdated": SEED_TIME}
+        for usr in assignments.get("users", []):
+            uid = usr.get("id") or by_login[usr["login"].lower()]
+            app_users[aid][uid] = {"id": uid, "scope": "USER", "groups": [],
+                                   "credentials": {"userName": usr.get("userName", users[uid]["profile"]["login"])},
+                                   "profile": usr.get("profile", {}), "created": SEED_TIME, "lastUpdated": SEED_TIME}
+    state = {
+        "okta": {
+            "org_name": okta_seed.get("org_name", "acme"),
+            "api_tokens": list(okta_seed.get("api_tokens", [])),
+            "token_lifetime": okta_seed.get("token_lifetime", 3600),
+            "oauth_clients": {c["client_id"]: dict(c) for c in okta_seed.get("oauth_clients", [])},
+            "users": users, "groups": groups, "group_members": members, "apps": apps,
+            "app_users": app_users, "app_groups": app_groups,
+            "connections": connections, "features": features,
+            "app_user_schemas": copy.deepcopy(okta_seed.get("app_user_schemas", {})),
+            "counters": {"00u": counter, "00g": len(groups), "0oa": len(apps)},
+        },
+        "salesforce": _salesforce_state(seed.get("salesforce", {})),
+    }
+    return state
+
+
+def _salesforce_state(sf_seed: dict) -> dict:
+    org = {"id": "00Dsim000000001AAA", "name": "Acme Corp", "is_sandbox": False,
+           "organization_type": "Enterprise Edition", "instance_name": "NA224", "api_enabled": True,
+           "soap_login_enabled": True, "require_security_token": True, "lockout_attempts": 5,
+           "max_soap_login_version": 64.0, "login_fault": None}
+    org.update(sf_seed.get("org", {}))
+    users = {}
+    for username, fields in (sf_seed.get("users") or {}).items():
+        user = {"id": None, "username": username, "password": "", "security_token": "", "full_name": username,
+                "email": username, "profile": "Standard User", "permission_sets": [], "is_active": True,
+                "user_type": "Standard", "password_expired": False, "locked": False, "failed_logins": 0,
+                "login_fault": None}
+        user.update(fields)
+        users[username] = user
+    profiles = copy.deepcopy(sf_seed.get("profiles", {}))
+    permission_sets = copy.deepcopy(sf_seed.get("permission_sets", {}))
+    for n, (name, perm_set) in enumerate(permission_sets.items(), start=1):
+        perm_set.setdefault("id", f"0PSsim{n:010d}AA")
+    return {"org": org, "profiles": profiles, "permission_sets": permission_sets, "users": users}
+
+
+def dump_json(state: dict) -> str:
+    return json.dumps(state, sort_keys=True)

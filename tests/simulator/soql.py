@@ -1,0 +1,124 @@
+"""Just enough SOQL for the credentials test's three queries (contract section 4).
+
+`SELECT f, Rel.f FROM Object [WHERE Field = 'value'] [LIMIT n]` over User,
+PermissionSetAssignment and Organization, answered from the simulated Salesforce org.
+"""
+from __future__ import annotations
+
+import re
+
+QUERY = re.compile(r"^\s*SELECT\s+(?P<fields>.+?)\s+FROM\s+(?P<object>\w+)"
+                   r"(?:\s+WHERE\s+(?P<field>[\w.]+)\s*=\s*'(?P<value>(?:[^'\\]|\\.)*)')?"
+                   r"(?:\s+LIMIT\s+(?P<limit>\d+))?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+class SoqlError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def _profile_owned_set(profile_name: str, profile: dict) -> dict:
+    return {"Id": "0PS" + profile.get("id", "00e")[3:], "Name": "X" + profile.get("id", "00e000000000000"),
+            "Label": profile_name, "IsOwnedByProfile": True,
+            "PermissionsIsSsoEnabled": bool(profile.get("IsSsoEnabled")),
+            "PermissionsApiEnabled": bool(profile.get("PermissionsApiEnabled")),
+            "PermissionsManageUsers": bool(profile.get("PermissionsManageUsers")),
+            "PermissionsModifyAllData": bool(profile.get("PermissionsModifyAllData"))}
+
+
+def _user_row(sf: dict, user: dict) -> dict:
+    profile = sf["profiles"].get(user.get("profile"), {})
+    return {"Id": user["id"], "Username": user["username"], "Name": user.get("full_name"), "Email": user.get("email"),
+            "IsActive": bool(user.get("is_active", True)), "UserType": user.get("user_type", "Standard"),
+            "ProfileId": profile.get("id"),
+            "Profile": {"Id": profile.get("id"), "Name": user.get("profile"),
+                        "IsSsoEnabled": bool(profile.get("IsSsoEnabled")),
+                        "PermissionsApiEnabled": bool(profile.get("PermissionsApiEnabled")),
+                        "PermissionsManageUsers": bool(profile.get("PermissionsManageUsers")),
+                        "PermissionsModifyAllData": bool(profile.get("PermissionsModifyAllData"))}}
+
+
+def _assignment_rows(sf: dict, user: dict) -> list:
+    profile = sf["profiles"].get(user.get("profile"), {})
+    sets = [_profile_owned_set(user.get("profile"), profile)]
+    for name in user.get("permission_sets", []):
+        perm = sf["permission_sets"].get(name, {})
+        sets.append({"Id": perm.get("id"), "Name": name.replace(" ", "_"), "Label": name, "IsOwnedByProfile": False,
+                     "PermissionsIsSsoEnabled": bool(perm.get("IsSsoEnabled")),
+                     "PermissionsApiEnabled": bool(perm.get("PermissionsApiEnabled")),
+                     "PermissionsManageUsers": bool(perm.get("PermissionsManageUsers")),
+                     "PermissionsModifyAllData": bool(perm.get("PermissionsModifyAllData"))})
+    return [{"Id": f"0Pa{user['id'][3:15]}{n:03d}", "AssigneeId": user["id"], "PermissionSetId": perm_set["Id"],
+             "PermissionSet": perm_set} for n, perm_set in enumerate(sets)]
+
+
+def _org_row(org: dict) -> dict:
+    return {"Id": org["id"], "Name": org["name"], "IsSandbox": bool(org.get("is_sandbox")),
+            "OrganizationType": org.get("organization_type"), "InstanceName": org.get("instance_name")}
+
+
+def _rows(sf: dict, sobject: str) -> list:
+    if sobject == "User":
+        return [_user_row(sf, u) for u in sf["users"].values()]
+    if sobject == "PermissionSetAssignment":
+        return [row for u in sf["users"].values() for row in _assignment_rows(sf, u)]
+    return [_org_row(sf["org"])]
+
+
+RELATED = {"Profile": "Profile", "PermissionSet": "PermissionSet"}
+OBJECTS = {"user": "User", "permissionsetassignment": "PermissionSetAssignment", "organization": "Organization"}
+
+
+def _field(row: dict, path: str, sobject: str):
+    node = row
+    for part in path.split("."):
+        key = next((k for k in node if k.lower() == part.lower()), None) if isinstance(node, dict) else None
+        if key is None:
+            raise SoqlError(400, "INVALID_FIELD", f"No such column '{path}' on entity '{sobject}'. If you are attempting "
+                                                  "to use a custom field, be sure to append the '__c' after the custom field name.")
+        node = node[key]
+    return node
+
+
+def _project(row: dict, fields: list, sobject: str, url_prefix: str) -> dict:
+    out = {"attributes": {"type": sobject, "url": f"{url_prefix}/sobjects/{sobject}/{row['Id']}"}}
+    for path in fields:
+        value = _field(row, path, sobject)
+        parts = path.split(".")
+        node, node_type = out, sobject
+        for depth, part in enumerate(parts[:-1]):
+            related = RELATED.get(part, part)
+            if part not in node:
+                related_id = _field(row, ".".join(parts[:depth + 1]) + ".Id", sobject) if related else None
+                node[part] = {"attributes": {"type": related, "url": f"{url_prefix}/sobjects/{related}/{related_id}"}}
+            node, node_type = node[part], related
+        node[parts[-1]] = value
+    return out
+
+
+def run_query(sf: dict, soql: str, url_prefix: str) -> dict:
+    match = QUERY.match(soql or "")
+    if not match:
+        raise SoqlError(400, "MALFORMED_QUERY", f"unexpected token in query: {soql!r}")
+    sobject = OBJECTS.get(match.group("object").lower())
+    if sobject is None:
+        raise SoqlError(400, "INVALID_TYPE", f"sObject type '{match.group('object')}' is not supported. If you are attempting "
+                                             "to use a custom object, be sure to append the '__c' after the entity name.")
+    fields = [f.strip() for f in match.group("fields").split(",") if f.strip()]
+    rows = _rows(sf, sobject)
+    if match.group("field"):
+        wanted = match.group("value")
+        rows = [r for r in rows if _same(_field(r, match.group("field"), sobject), wanted)]
+    if match.group("limit"):
+        rows = rows[:int(match.group("limit"))]
+    records = [_project(r, fields, sobject, url_prefix) for r in rows]
+    return {"totalSize": len(records), "done": True, "records": records}
+
+
+def _same(actual, wanted: str) -> bool:
+    """Salesforce ids compare on their case-sensitive 15-character form."""
+    actual = "" if actual is None else str(actual)
+    if len(actual) in (15, 18) and len(wanted) in (15, 18):
+        return actual[:15] == wanted[:15]
+    return actual == wanted

@@ -1,0 +1,70 @@
+"""The Salesforce provisioning connection (modelled, contract section 3), the features API and
+the "published API only" mode."""
+from __future__ import annotations
+
+SF_APP = "/api/v1/apps/0oasalesforce0001"
+API_USER = "okta.api@acme.com"
+
+
+def secret(sim, username=API_USER):
+    user = sim.state()["salesforce"]["users"][username]
+    return user["password"] + user["security_token"]
+
+
+def connect(okta, sim, token, username=API_USER):
+    return okta.post(f"{SF_APP}/connections/default", params={"activate": "true"},
+                     json={"profile": {"authScheme": "TOKEN", "username": username, "token": token,
+                                       "allowPushNullValues": False}})
+
+
+def test_features_refused_before_provisioning_is_on(okta):
+    resp = okta.get(f"{SF_APP}/features")
+    assert resp.status_code == 400
+    assert resp.json()["errorCode"] == "E0000001"
+    assert resp.json()["errorCauses"] == [{"errorSummary": "Provisioning is not enabled for the app instance."}]
+    assert okta.get(SF_APP).json()["features"] == []
+
+
+def test_connection_checks_credentials_against_salesforce(okta, sim):
+    resp = connect(okta, sim, "Wrong-password-and-token")
+    assert resp.status_code == 400 and resp.json()["errorCode"] == "E0000001"
+    assert "INVALID_LOGIN" in resp.json()["errorCauses"][0]["errorSummary"]
+    assert sim.state()["okta"]["connections"]["0oasalesforce0001"]["status"] == "DISABLED"
+
+    resp = connect(okta, sim, secret(sim))
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["status"] == "ENABLED" and body["profile"] == {"authScheme": "TOKEN", "username": API_USER,
+                                                              "allowPushNullValues": False}
+    assert secret(sim) not in okta.get(f"{SF_APP}/connections/default").text
+    assert sim.state()["okta"]["connections"]["0oasalesforce0001"]["profile"]["token"] == secret(sim)
+
+
+def test_features_after_provisioning_is_on(okta, sim):
+    assert connect(okta, sim, secret(sim)).status_code == 200
+    resp = okta.put(f"{SF_APP}/features/USER_PROVISIONING",
+                    json={"create": {"lifecycleCreate": {"status": "ENABLED"}},
+                          "update": {"profile": {"status": "ENABLED"}}})
+    assert resp.status_code == 200, resp.text
+    caps = resp.json()["capabilities"]
+    assert caps["create"]["lifecycleCreate"]["status"] == "ENABLED"
+    assert caps["update"]["password"] == {"status": "DISABLED", "seed": "RANDOM", "change": "KEEP_EXISTING"}
+    assert okta.get(SF_APP).json()["features"][:2] == ["PUSH_NEW_USERS", "PUSH_PROFILE_UPDATES"]
+    resp = okta.put(f"{SF_APP}/features/INBOUND_PROVISIONING",
+                    json={"importSettings": {"username": {"userNameFormat": "EMAIL"},
+                                             "schedule": {"status": "ENABLED",
+                                                          "fullImport": {"expression": "0 0 * * 0", "timezone": "Europe/Paris"}}},
+                          "importRules": {"userCreateAndMatch": {"exactMatchCriteria": "USERNAME"}}})
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["capabilities"]["importRules"]["userCreateAndMatch"]["exactMatchCriteria"] == "USERNAME"
+    assert resp.json()["capabilities"]["importSettings"]["username"] == {"usernameFormat": "EMAIL"}
+
+
+def test_published_api_only_mode(okta, sim):
+    assert connect(okta, sim, secret(sim)).status_code == 200
+    sim.configure(published_api_only=True)
+    conn = okta.get(f"{SF_APP}/connections/default").json()
+    assert conn["authScheme"] == "UNKNOWN"
+    assert connect(okta, sim, secret(sim)).json()["errorCode"] == "E0000001"
+    assert okta.get(f"{SF_APP}/features/USER_PROVISIONING").json()["errorCode"] == "E0000001"
+    assert "IMPORT_NEW_USERS" in okta.get(SF_APP).json()["features"]
