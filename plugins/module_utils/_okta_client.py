@@ -222,7 +222,7 @@ class OktaApiError(Exception):
             code = f" {self.error_code}" if self.error_code else ""
             text = f"Okta API error{code} (HTTP {self.status}) on {where}: {self.summary}"
         if self.causes:
-            text += " Causes: " + "; ".join(self.causes)
+            text = text.rstrip(".") + ". Causes: " + "; ".join(self.causes)
         if not text.endswith("."):
             text += "."
         if self.request_id:
@@ -367,6 +367,16 @@ class OktaClient:
         """X-Rate-Limit-* of the last answer (any family)."""
         with self._lock:
             return RateLimitState(**vars(self._last_limit))
+
+    def close(self):
+        """Close the pooled connections (the process exiting does it too)."""
+        self._session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
     @property
     def auth_scheme(self):

@@ -188,7 +188,8 @@ class ProvisioningReconciler:
     def _connection_action(self, current):
         """save (POST the credentials), activate (keep the stored ones) or None."""
         wanted = self.wanted
-        username_changes = wanted.sf_username is not None and wanted.sf_username != current.username
+        # Salesforce usernames are not case-sensitive: a change of case alone is no change.
+        username_changes = wanted.sf_username is not None and wanted.sf_username.lower() != (current.username or "").lower()
         push_null_changes = (wanted.allow_push_null_values is not None
                              and wanted.allow_push_null_values != bool(current.allow_push_null_values))
         if not current.enabled:

@@ -12,9 +12,11 @@ passwordExpired, sandbox, userId and userInfo.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from html import escape
@@ -26,9 +28,11 @@ from ansible.module_utils.basic import env_fallback
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import InsecureRequestWarning
     HAS_REQUESTS = True
 except ImportError:
     HTTPAdapter = object
+    InsecureRequestWarning = Warning
     HAS_REQUESTS = False
 
 try:
@@ -138,7 +142,7 @@ def scrub(text: str, secrets) -> str:
     """Mask every secret (and its XML-escaped form, as sent in the SOAP body) in `text`."""
     text = str(text)
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        for form in {secret, escape(secret)}:
+        for form in (secret, escape(secret)):
             text = text.replace(form, MASK)
     return text
 
@@ -220,12 +224,21 @@ class _TimeoutAndTlsAdapter(HTTPAdapter):
 
 
 def build_session(timeout: float, verify) -> requests.Session:
+    """A session whose every request uses `timeout` and `verify` (see _TimeoutAndTlsAdapter)."""
     session = requests.Session()
     adapter = _TimeoutAndTlsAdapter(timeout, verify)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.verify = verify
     return session
+
+
+@contextlib.contextmanager
+def insecure_request_warnings_silenced():
+    """With sf_validate_certs false the module warns once; urllib3 would warn on every request."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureRequestWarning)
+        yield
 
 
 def _root_reason(error: BaseException) -> str:

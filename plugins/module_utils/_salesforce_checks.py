@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce import (
     SalesforceLoginError,
     build_session,
+    insecure_request_warnings_silenced,
     login_endpoint,
     read_fitness_records,
     scrub,
@@ -432,7 +433,7 @@ def run_credentials_test(params: dict, okta_app: dict | None = None) -> Credenti
         report.add_not_run(_names_after("secrets_whitespace", with_app), "sf_password or sf_security_token holds whitespace, so no login was attempted.")
         return report
 
-    with build_session(timeout, verify) as session:
+    with build_session(timeout, verify) as session, insecure_request_warnings_silenced():
         try:
             answer = soap_login(session, endpoint, username, password, token, timeout)
         except SalesforceLoginError as error:

@@ -30,21 +30,19 @@ author:
   - idm.okta_salesforce contributors
 extends_documentation_fragment:
   - idm.okta_salesforce.okta
+  - idm.okta_salesforce.attributes
+  - idm.okta_salesforce.attributes.actiongroup_okta
 attributes:
   check_mode:
     support: full
-    description: Makes no write call; reports what would be added, updated and removed.
+    details:
+      - Makes no write call; reports what would be added, updated and removed.
   diff_mode:
     support: full
-    description:
+    details:
       - Shows the assignments before and after, one line per user login or group name with the
-        managed attributes.
+        attributes the task manages.
       - Past 200 assignments, the ones that do not change are summarised as a count.
-  action_group:
-    support: full
-    membership:
-      - idm.okta_salesforce.okta
-    description: Use C(group/idm.okta_salesforce.okta) in C(module_defaults) to set the Okta options once.
 options:
   app_id:
     description:
@@ -81,8 +79,8 @@ options:
         type: str
       profile:
         description:
-          - App-user profile attributes to set, for Salesforce for example
-            C({profile: Standard User, role: Sales, salesforceGroups: [EMEA]}).
+          - "App-user profile attributes to set, for Salesforce for example
+            C({profile: Standard User, role: Sales, salesforceGroups: [EMEA]})."
           - Names are checked against the app-user schema before any write. Attributes not given are left as
             they are. Lists compare regardless of order.
         type: dict

@@ -32,7 +32,7 @@ description:
   - A check that cannot run because an earlier one failed (no login, an expired password, a failed query) is still
     returned, with status C(fail) and a detail starting with C(Not checked:), so RV(checks) always holds the same names.
 author:
-  - idm.okta_salesforce contributors
+  - idm.okta_salesforce contributors (!UNKNOWN)
 extends_documentation_fragment:
   - idm.okta_salesforce.salesforce
   - idm.okta_salesforce.okta
@@ -270,6 +270,8 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce im
     HAS_SIMPLE_SALESFORCE,
     SALESFORCE_ARGUMENT_SPEC,
     SalesforceInputError,
+    login_endpoint,
+    tls_verify_setting,
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import run_credentials_test
 
@@ -283,8 +285,11 @@ def okta_app_to_compare(module):
         module.fail_json(msg="app_id and app_label need the Okta connection: set org_url (or OKTA_ORG_URL) and "
                              "api_token or the OAuth options, or drop app_id/app_label to test only Salesforce.")
     client = okta_client_from_module(module)
-    with okta_failures(module, client, changed=False):
-        return find_app(client, app_id=params["app_id"], app_label=params["app_label"])
+    try:
+        with okta_failures(module, client, changed=False):
+            return find_app(client, app_id=params["app_id"], app_label=params["app_label"])
+    finally:
+        client.close()
 
 
 def main():
@@ -306,11 +311,15 @@ def main():
         module.warn("sf_validate_certs is false: Salesforce's TLS certificate is not checked, so the password and "
                     "security token can be intercepted. Use sf_ca_path for a private CA instead.")
 
-    app = okta_app_to_compare(module)
-    try:
-        report = run_credentials_test(module.params, okta_app=app)
+    params = module.params
+    try:  # bad Salesforce options fail before anything is sent, to Okta or Salesforce
+        login_endpoint(params["sf_domain"], params["sf_login_url"], params["sf_api_version"])
+        tls_verify_setting(params["sf_validate_certs"], params["sf_ca_path"])
     except SalesforceInputError as error:
         module.fail_json(msg=str(error), changed=False)
+
+    app = okta_app_to_compare(module)
+    report = run_credentials_test(params, okta_app=app)
 
     result = dict(changed=False, **report.as_result())
     if app is not None:

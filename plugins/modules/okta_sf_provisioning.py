@@ -36,7 +36,7 @@ description:
     Okta's request id, and nothing after that step is written.
     M(idm.okta_salesforce.okta_sf_credentials_test) checks the API user in more depth, without Okta.
 author:
-  - idm.okta_salesforce contributors
+  - idm.okta_salesforce contributors (!UNKNOWN)
 extends_documentation_fragment:
   - idm.okta_salesforce.okta
   - idm.okta_salesforce.salesforce.credentials
@@ -316,7 +316,7 @@ app:
   contains:
     id: {description: App id, type: str, returned: always}
     label: {description: App label, type: str, returned: always}
-    name: {description: Okta's app name, V(salesforce), type: str, returned: always}
+    name: {description: "Okta's app name, V(salesforce).", type: str, returned: always}
     instance_type: {description: "V(production), V(sandbox) or V(government).", type: str, returned: always}
     integration_type: {description: "V(standard), V(portal) or V(community).", type: str, returned: always}
     status: {description: App status, type: str, returned: always}
@@ -428,7 +428,7 @@ TO_APP_OPTIONS = dict(
     create_users=dict(type="bool"),
     update_user_attributes=dict(type="bool"),
     deactivate_users=dict(type="bool"),
-    sync_password=dict(type="dict", options=dict(
+    sync_password=dict(type="dict", no_log=False, options=dict(
         enabled=dict(type="bool"),
         seed=dict(type="str", choices=["random", "okta"]),
         change=dict(type="str", choices=["keep_existing", "change"]),

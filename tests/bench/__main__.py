@@ -6,7 +6,7 @@ Figures:
                           and calls made against the minimum the work needs
   idempotent_rerun        a rerun with nothing to change: its calls and wall time
 
-Usage: python -m tests.bench [--users 2000] [--latency-ms 30] [--uri-users 200|all] [--rate-limit 100 --rate-window 1]
+Usage: python -m tests.bench [--users 2000] [--latency-ms 30] [--uri-users 100|all] [--rate-limit 100 --rate-window 1]
 """
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=2000)
     parser.add_argument("--latency-ms", type=int, default=30)
-    parser.add_argument("--uri-users", default="200", help="users in the uri loop run (linear fit), or 'all'")
+    parser.add_argument("--uri-users", default="100", help="users in the uri loop run (linear fit), or 'all'")
     parser.add_argument("--rate-limit", type=int, default=100, help="requests per window per endpoint family")
     parser.add_argument("--rate-window", type=float, default=1.0, help="window length in seconds")
     parser.add_argument("--only", choices=["speedup", "rate"], help="run one part only")

@@ -105,7 +105,7 @@ def uri_play(sim, app_id, users, groups):
     tasks = [
         {"name": "look up each user", "register": "found_users", "loop": "{{ wanted_users }}",
          "loop_control": {"label": "{{ item.login }}"},
-         "ansible.builtin.uri": {**request, "url": "{{ okta_url }}/api/v1/users/{{ item.login | urlencode }}"}},
+         "ansible.builtin.uri": {**request, "url": "{{ okta_url }}/api/v1/users/{{ item.login }}"}},
         {"name": "assign each user", "loop": "{{ found_users.results }}", "loop_control": {"label": "{{ item.item.login }}"},
          "ansible.builtin.uri": {**request, "method": "POST", "url": "{{ okta_url }}/api/v1/apps/{{ app_id }}/users",
                                  "body": {"id": "{{ item.json.id }}", "scope": "USER", "profile": "{{ item.item.profile }}"}}},

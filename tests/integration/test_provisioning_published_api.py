@@ -71,4 +71,3 @@ def test_published_api_only_org(simulator, run_playbook):
     assert run.status("not enabled by hand") == "failed"
     assert "Provisioning is not enabled" in missing["msg"] and "features list is empty" in missing["msg"]
     assert DEEP_LINK.format(SANDBOX_APP) in missing["msg"]
-

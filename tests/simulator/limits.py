@@ -52,6 +52,6 @@ class RateLimiter:
             self.in_flight -= 1
 
     def exhausted_headers(self, family: str, reset_seconds: float) -> dict:
-        limit, _ = self._limits(family)
+        limit = self._limits(family)[0]
         return {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": "0",
                 "X-Rate-Limit-Reset": str(math.ceil(self.clock() + reset_seconds))}

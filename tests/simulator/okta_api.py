@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Callable
+from urllib.parse import unquote
 
 from . import okta_apps as apps
 from . import okta_assignments as assignments
@@ -66,7 +67,7 @@ def match(method: str, path: str) -> tuple[Route | None, dict, bool]:
         found = route.pattern.match(path)
         if found:
             if route.method == method:
-                return route, found.groupdict(), True
+                return route, {k: unquote(v) for k, v in found.groupdict().items()}, True   # Okta decodes path segments
             path_known = True
     return None, {}, path_known
 

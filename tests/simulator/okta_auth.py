@@ -28,7 +28,7 @@ def _oauth_error(status: int, error: str, description: str) -> Response:
 def authenticate(request: Request, state, needed_scope: str | None) -> None:
     """Fill `request.auth` or raise the Okta error for a missing, wrong or expired credential."""
     header = request.headers.get("authorization", "")
-    scheme, _, credential = header.partition(" ")
+    scheme, _sep, credential = header.partition(" ")
     credential = credential.strip()
     if scheme == "SSWS" and credential and credential in state.data["okta"]["api_tokens"]:
         request.auth = {"kind": "SSWS"}

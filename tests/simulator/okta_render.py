@@ -21,7 +21,10 @@ def app_features(state, app_id: str) -> list:
     if okta["connections"].get(app_id, {}).get("status") != "ENABLED":
         return []
     caps = okta["features"][app_id]["USER_PROVISIONING"]
-    enabled = lambda *path: _get(caps, *path) == "ENABLED"  # noqa: E731
+
+    def enabled(*path):
+        return _get(caps, *path) == "ENABLED"
+
     features = []
     if enabled("create", "lifecycleCreate", "status"):
         features.append("PUSH_NEW_USERS")
@@ -108,7 +111,8 @@ def render_app_group(state, base: str, app_id: str, record: dict, expand_group: 
 
 
 def render_connection(base: str, app_id: str, connection: dict) -> dict:
-    """GET/POST answer of the connection: the token is never echoed."""
+    """GET/POST answer of the connection: the token is never echoed; `profile.authScheme` is always
+    there (UNKNOWN when the API does not expose the app's connection)."""
     root = f"/api/v1/apps/{app_id}/connections/default"
     profile = {k: v for k, v in connection.get("profile", {}).items() if k != "token"}
     links = {"self": href(base, root, hints={"allow": ["GET", "POST"]})}
@@ -116,8 +120,10 @@ def render_connection(base: str, app_id: str, connection: dict) -> dict:
         links["deactivate"] = href(base, f"{root}/lifecycle/deactivate", hints={"allow": ["POST"]})
     elif connection.get("status") == "DISABLED":
         links["activate"] = href(base, f"{root}/lifecycle/activate", hints={"allow": ["POST"]})
-    return {"authScheme": connection.get("authScheme"), "status": connection.get("status"), "profile": profile,
-            "_links": links}
+    answer = {"status": connection.get("status"), "profile": profile, "_links": links}
+    if connection.get("authScheme") == "TOKEN":   # the spec returns the top-level authScheme for TOKEN only
+        answer = {"authScheme": "TOKEN", **answer}
+    return answer
 
 
 def render_feature(base: str, app_id: str, name: str, capabilities: dict) -> dict:

@@ -114,7 +114,7 @@ def rest(request: Request, state) -> Response:
         return Response(200, json.dumps([{"label": f"v{v}", "url": f"/services/data/v{v}", "version": v}
                                          for v in VERSIONS]).encode(), {"Content-Type": "application/json;charset=UTF-8"})
     header = request.headers.get("authorization", "")
-    scheme, _, session_id = header.partition(" ")
+    scheme, _sep, session_id = header.partition(" ")
     session = state.sf_sessions.get(session_id.strip()) if scheme in ("Bearer", "OAuth") else None
     if session is None:
         return _rest_error(401, "INVALID_SESSION_ID", "Session expired or invalid")

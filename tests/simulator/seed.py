@@ -6,6 +6,7 @@ seed format is terser (generated users, group members by login or by generated n
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from pathlib import Path
 
@@ -205,25 +206,41 @@ def build_state(seed: dict) -> dict:
     return state
 
 
+SF_USER_DEFAULTS = {"id": None, "password": "", "security_token": "", "profile": "Standard User", "permission_sets": [],
+                    "is_active": True, "user_type": "Standard", "password_expired": False, "locked": False,
+                    "failed_logins": 0, "login_fault": None}
+
+
+def sf_id(prefix: str, name: str) -> str:
+    """A stable 18-character Salesforce-style id whose first 15 characters differ per name."""
+    return f"{prefix}sim{hashlib.sha1(name.encode()).hexdigest()[:9]}AAA"
+
+
+def normalise_salesforce(sf: dict) -> dict:
+    """Fill defaults and ids of users, profiles and permission sets (also after a test patches one in)."""
+    for username, user in sf.setdefault("users", {}).items():
+        for key, value in SF_USER_DEFAULTS.items():
+            user.setdefault(key, copy.deepcopy(value))
+        user["username"] = username
+        user.setdefault("full_name", username)
+        user.setdefault("email", username)
+        user["id"] = user["id"] or sf_id("005", username)
+    for name, profile in sf.setdefault("profiles", {}).items():
+        profile.setdefault("id", sf_id("00e", name))
+    for name, perm_set in sf.setdefault("permission_sets", {}).items():
+        perm_set.setdefault("id", sf_id("0PS", name))
+    return sf
+
+
 def _salesforce_state(sf_seed: dict) -> dict:
     org = {"id": "00Dsim000000001AAA", "name": "Acme Corp", "is_sandbox": False,
            "organization_type": "Enterprise Edition", "instance_name": "NA224", "api_enabled": True,
            "soap_login_enabled": True, "require_security_token": True, "lockout_attempts": 5,
            "max_soap_login_version": 64.0, "login_fault": None}
     org.update(sf_seed.get("org", {}))
-    users = {}
-    for username, fields in (sf_seed.get("users") or {}).items():
-        user = {"id": None, "username": username, "password": "", "security_token": "", "full_name": username,
-                "email": username, "profile": "Standard User", "permission_sets": [], "is_active": True,
-                "user_type": "Standard", "password_expired": False, "locked": False, "failed_logins": 0,
-                "login_fault": None}
-        user.update(fields)
-        users[username] = user
-    profiles = copy.deepcopy(sf_seed.get("profiles", {}))
-    permission_sets = copy.deepcopy(sf_seed.get("permission_sets", {}))
-    for n, (name, perm_set) in enumerate(permission_sets.items(), start=1):
-        perm_set.setdefault("id", f"0PSsim{n:010d}AA")
-    return {"org": org, "profiles": profiles, "permission_sets": permission_sets, "users": users}
+    return normalise_salesforce({"org": org, "profiles": copy.deepcopy(sf_seed.get("profiles", {})),
+                                 "permission_sets": copy.deepcopy(sf_seed.get("permission_sets", {})),
+                                 "users": copy.deepcopy(sf_seed.get("users") or {})})
 
 
 def dump_json(state: dict) -> str:

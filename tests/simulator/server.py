@@ -116,9 +116,10 @@ class SimApp:
             injected = self.faults.before(family, req.request_id)
             if injected is not None:
                 return self._finish(req, injected, family)
-            if req.path.startswith("/services/Soap/"):
-                return self._finish(req, salesforce_api.soap_login(req, self.state), family)
-            return self._finish(req, salesforce_api.rest(req, self.state), family)
+            with self.state.lock:
+                if req.path.startswith("/services/Soap/"):
+                    return self._finish(req, salesforce_api.soap_login(req, self.state), family)
+                return self._finish(req, salesforce_api.rest(req, self.state), family)
         allowed, limit_headers = self.limiter.acquire(family)
         if not allowed:
             resp = okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.",
@@ -145,8 +146,9 @@ class SimApp:
                     raise OktaFailure(405, "E0000022", "The endpoint does not support the provided HTTP method")
                 raise OktaFailure(404, "E0000007", f"Not found: Resource not found: {req.path} (path)")
             req.params = params
-            authenticate(req, self.state, route.scope)
-            return route.handler(self, req)
+            with self.state.lock:   # handlers are short; one lock keeps reads consistent with writes
+                authenticate(req, self.state, route.scope)
+                return route.handler(self, req)
         except OktaFailure as failure:
             return okta_error(failure.status, failure.code, failure.summary, failure.causes,
                               request_id=req.request_id, headers=failure.headers)
@@ -170,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        path, _, query = self.path.partition("?")
+        path, _sep, query = self.path.partition("?")
         host = self.headers.get("Host") or self.server.app.url.split("://", 1)[1]
         req = Request(self.command, path, query, {k.lower(): v for k, v in self.headers.items()}, body, f"https://{host}")
         try:

@@ -11,7 +11,7 @@ import copy
 import datetime
 import threading
 
-from .seed import build_state, load_seed, sim_id
+from .seed import build_state, load_seed, normalise_salesforce, sim_id
 
 
 def now_iso() -> str:
@@ -62,6 +62,7 @@ class SimState:
             self.rebuild_indexes()
 
     def rebuild_indexes(self) -> None:
+        normalise_salesforce(self.data["salesforce"])
         okta = self.data["okta"]
         self.users_sorted = SortedKeys(okta["users"])
         self.users_by_login = {u["profile"]["login"].lower(): uid for uid, u in okta["users"].items()}

@@ -32,6 +32,11 @@ def test_assign_update_unassign_a_user(okta, sim):
     assert okta.get(f"{SF_APP}/users").json() == []
 
 
+def test_user_by_percent_encoded_login(okta):
+    resp = okta.get("/api/v1/users/user0001%40acme.com")
+    assert resp.status_code == 200 and resp.json()["profile"]["login"] == "user0001@acme.com"
+
+
 def test_unknown_profile_attribute_is_refused(okta):
     uid = user_id(okta, "user0001@acme.com")
     resp = okta.post(f"{SF_APP}/users", json={"id": uid, "profile": {"favouriteColour": "blue"}})

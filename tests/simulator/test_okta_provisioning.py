@@ -2,6 +2,8 @@
 the "published API only" mode."""
 from __future__ import annotations
 
+from okta import models as sdk
+
 SF_APP = "/api/v1/apps/0oasalesforce0001"
 API_USER = "okta.api@acme.com"
 
@@ -34,8 +36,8 @@ def test_connection_checks_credentials_against_salesforce(okta, sim):
     resp = connect(okta, sim, secret(sim))
     assert resp.status_code == 200
     body = resp.json()
-    assert body["status"] == "ENABLED" and body["profile"] == {"authScheme": "TOKEN", "username": API_USER,
-                                                              "allowPushNullValues": False}
+    assert body["status"] == "ENABLED"
+    assert body["profile"] == {"authScheme": "TOKEN", "username": API_USER, "allowPushNullValues": False}
     assert secret(sim) not in okta.get(f"{SF_APP}/connections/default").text
     assert sim.state()["okta"]["connections"]["0oasalesforce0001"]["profile"]["token"] == secret(sim)
 
@@ -64,7 +66,8 @@ def test_published_api_only_mode(okta, sim):
     assert connect(okta, sim, secret(sim)).status_code == 200
     sim.configure(published_api_only=True)
     conn = okta.get(f"{SF_APP}/connections/default").json()
-    assert conn["authScheme"] == "UNKNOWN"
+    assert conn["profile"]["authScheme"] == "UNKNOWN" and conn["status"] == "UNKNOWN"
+    assert sdk.ProvisioningConnectionResponse.from_dict(conn).profile.auth_scheme.value == "UNKNOWN"
     assert connect(okta, sim, secret(sim)).json()["errorCode"] == "E0000001"
     assert okta.get(f"{SF_APP}/features/USER_PROVISIONING").json()["errorCode"] == "E0000001"
     assert "IMPORT_NEW_USERS" in okta.get(SF_APP).json()["features"]

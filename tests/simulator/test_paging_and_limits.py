@@ -34,8 +34,9 @@ def test_every_list_endpoint_pages_through_each_item_once(okta, sim):
     group_ids = [g["id"] for g in okta.get("/api/v1/groups").json()]
     user_ids = [u["id"] for u in okta.get("/api/v1/users", params={"limit": 200}).json()][30:37]
     for n in range(5):
-        okta.post("/api/v1/apps", json={"name": "bookmark", "label": f"Link {n}", "signOnMode": "BOOKMARK",
-                                         "settings": {"app": {"url": f"https://l{n}.example", "requestIntegration": False}}})
+        created = okta.post("/api/v1/apps", json={"name": "bookmark", "label": f"Link {n}", "signOnMode": "BOOKMARK",
+                                                  "settings": {"app": {"url": f"https://l{n}.example", "requestIntegration": False}}})
+        assert created.status_code == 200, created.text
     for uid in user_ids:
         assert okta.post(f"{SF_APP}/users", json={"id": uid}).status_code == 200
     for gid in group_ids:
@@ -56,7 +57,7 @@ def test_every_list_endpoint_pages_through_each_item_once(okta, sim):
 
 def test_rate_limit_headers_and_429(okta, sim):
     sim.configure(rate_limit={"limit": 3, "window": 2})
-    answers = [okta.get("/api/v1/apps") for _ in range(4)]
+    answers = [okta.get("/api/v1/apps") for _attempt in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert [a.headers["X-Rate-Limit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
     assert {a.headers["X-Rate-Limit-Limit"] for a in answers} == {"3"}
@@ -80,7 +81,7 @@ def test_concurrency_limit_reports_zero_limit_and_remaining(okta, sim):
 
 def test_burst_429_error_rate_and_drop(okta, sim):
     sim.configure(faults={"burst_429": {"every": 2, "count": 1, "reset_seconds": 5}})
-    codes = [okta.get("/api/v1/apps").status_code for _ in range(6)]
+    codes = [okta.get("/api/v1/apps").status_code for _attempt in range(6)]
     assert codes == [200, 200, 429, 200, 200, 429]
     sim.configure(faults={"error_rate": 1.0, "error_status": 503})
     failed = okta.get("/api/v1/apps")

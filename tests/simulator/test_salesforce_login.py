@@ -111,7 +111,7 @@ def test_api_disabled_and_lockout(sim):
         login(sim)
     assert failed.value.code == "API_DISABLED_FOR_ORG"
     sim.patch(["salesforce", "org", "api_enabled"], True)
-    for _ in range(5):
+    for _attempt in range(5):
         with pytest.raises(SalesforceAuthenticationFailed):
             login(sim, secret="Wrong-password-value")
     with pytest.raises(SalesforceAuthenticationFailed) as failed:
@@ -125,7 +125,7 @@ def test_rest_errors_are_salesforce_error_lists(sim):
     resp = session.get(f"{sim.url}/services/data/v64.0/query/", params={"q": "SELECT Id FROM Organization"},
                        headers={"Authorization": "Bearer not-a-session"})
     assert resp.status_code == 401 and resp.json() == [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]
-    session_id, _ = login(sim)
+    session_id = login(sim)[0]
     resp = session.get(f"{sim.url}/services/data/v64.0/query/", params={"q": "SELECT Nope FROM User"},
                        headers={"Authorization": f"Bearer {session_id}"})
     assert resp.status_code == 400 and resp.json()[0]["errorCode"] == "INVALID_FIELD"

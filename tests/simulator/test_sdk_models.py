@@ -121,7 +121,7 @@ def test_connection_and_feature_answers(okta, sim):
 
 
 def test_schema_and_error_answers(okta):
-    schema = okta.get(f"/api/v1/meta/schemas/apps/0oasalesforce0001/default").json()
+    schema = okta.get("/api/v1/meta/schemas/apps/0oasalesforce0001/default").json()
     parsed = sdk.UserSchema.from_dict(schema)
     assert "salesforceGroups" in schema["definitions"]["custom"]["properties"] and parsed is not None
     missing = okta.get("/api/v1/apps/0oanothere").json()

@@ -9,6 +9,7 @@ own checks still apply).
 """
 from __future__ import annotations
 
+import functools
 import typing
 
 from .wire import OktaFailure
@@ -70,27 +71,38 @@ def _fields(classes) -> dict:
     return names
 
 
+@functools.lru_cache(maxsize=None)
+def _shape(classes: tuple) -> tuple[bool, dict]:
+    """(accepts any key, JSON name -> (nested model classes, free-form dict)) for a set of models."""
+    expanded = _expand(classes)
+    if any("additional_properties" in cls.model_fields for cls in expanded):
+        return True, {}
+    shape = {}
+    for key, annotation in _fields(classes).items():
+        nested = tuple(_nested_models(annotation))
+        shape[key] = (nested, _is_free_dict(annotation) and not nested)
+    return False, shape
+
+
 def unknown_keys(body, classes, path: str = "", free_paths=frozenset()) -> list:
     """Dotted paths of the keys in `body` that none of the model classes define."""
     if not isinstance(body, dict) or not classes:
         return []
-    if any("additional_properties" in cls.model_fields for cls in _expand(classes)):
+    open_ended, shape = _shape(tuple(classes))
+    if open_ended:
         return []
-    fields = _fields(classes)
     found = []
     for key, value in body.items():
         where = f"{path}.{key}" if path else key
         if where in free_paths or key in FREE_FORM:
             continue
-        if key not in fields:
+        if key not in shape:
             found.append(where)
             continue
-        annotation = fields[key]
-        if _is_free_dict(annotation) and not _nested_models(annotation):
+        nested, free = shape[key]
+        if free or not nested:
             continue
-        nested = _nested_models(annotation)
-        items = value if isinstance(value, list) else [value]
-        for item in items:
+        for item in value if isinstance(value, list) else [value]:
             found += unknown_keys(item, nested, where, free_paths)
     return found
 

@@ -287,7 +287,7 @@ def test_error_message_is_one_line_with_code_summary_causes_and_request_id(https
         client.post("/api/v1/apps/0oa1/connections/default", json={}, params={"activate": "true"})
     error = caught.value
     assert str(error) == ("Okta API error E0000001 (HTTP 400) on POST /api/v1/apps/0oa1/connections/default: "
-                          "Api validation failed: profile Causes: Provisioning is not enabled for the app instance. "
+                          "Api validation failed: profile. Causes: Provisioning is not enabled for the app instance. "
                           "Request id: XyZ")
     assert (error.status, error.error_code, error.request_id, error.path) == (400, "E0000001", "XyZ", "/api/v1/apps/0oa1/connections/default")
     assert error.causes == ["Provisioning is not enabled for the app instance."]
@@ -397,8 +397,8 @@ def test_unreadable_ca_path_is_a_config_error(tmp_path):
 
 def test_requests_carry_auth_user_agent_and_json(httpserver, fake_time):
     httpserver.expect_request("/api/v1/apps/0oa1", method="PUT", json={"label": "x"}).respond_with_json({"label": "x"})
-    client = make_client(httpserver, fake_time)
-    assert client.put("/api/v1/apps/0oa1", json={"label": "x"}) == {"label": "x"}
+    with make_client(httpserver, fake_time) as client:
+        assert client.put("/api/v1/apps/0oa1", json={"label": "x"}) == {"label": "x"}
     request = httpserver.log[0][0]
     assert request.headers["Authorization"] == f"SSWS {TOKEN}"
     assert request.headers["User-Agent"].startswith("idm.okta_salesforce/0.1.0")

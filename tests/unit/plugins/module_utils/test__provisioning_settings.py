@@ -140,7 +140,7 @@ def test_check_to_okta_lists_every_problem_at_once():
     assert "to_okta.schedule.full '0 2 * *'" in message
     assert "to_okta.schedule.timezone 'Paris'" in message
     assert "username_expression is only used with to_okta.username_format=custom" in message
-    assert "incremental" not in message.split("to_okta.schedule.full")[0]
+    assert "incremental" not in message.split("to_okta.schedule.full", maxsplit=1)[0]
 
 
 def test_check_resulting_to_okta_needs_an_expression_for_a_timezone():

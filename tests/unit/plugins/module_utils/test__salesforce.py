@@ -104,7 +104,7 @@ class FakeSalesforce:
         return f"https://127.0.0.1:{self.server.port}"
 
     def requests(self):
-        return [(request.method, request.path) for request, _ in self.server.log]
+        return [(entry[0].method, entry[0].path) for entry in self.server.log]
 
     def soap(self, request):
         body = request.get_data()

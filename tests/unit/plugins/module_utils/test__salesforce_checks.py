@@ -32,7 +32,7 @@ PROFILE_MIRROR = permission_set("X00eIntegration", owned=True, PermissionsApiEna
     ("pw", "tok\n", ["sf_security_token ends with whitespace"]),
     ("p w", "tok", ["sf_password contains whitespace"]),
     ("\tp w ", "t\u00a0k", ["sf_password starts with and ends with and contains whitespace",
-                             "sf_security_token contains whitespace"]),
+                            "sf_security_token contains whitespace"]),
 ])
 def test_whitespace_problems_name_option_and_place_never_the_value(password, token, problems):
     assert checks.whitespace_problems(sf_password=password, sf_security_token=token) == problems

@@ -178,9 +178,9 @@ def test_activate_and_deactivate_use_the_lifecycle_calls():
                               ("POST", CONNECTION + "/lifecycle/deactivate"): None})
     sfc.activate_connection(client, APP_ID)
     sfc.deactivate_connection(client, APP_ID)
-    assert [(method, path) for method, path, _ in client.sent] == [
+    assert [(call[0], call[1]) for call in client.sent] == [
         ("POST", CONNECTION + "/lifecycle/activate"), ("POST", CONNECTION + "/lifecycle/deactivate")]
-    assert all(sent["json"] is None for _, _, sent in client.sent)
+    assert all(call[2]["json"] is None for call in client.sent)
 
 
 def test_published_api_only_message_without_an_okta_error():

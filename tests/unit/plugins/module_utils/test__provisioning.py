@@ -1,0 +1,165 @@
+"""Unit tests of the okta_sf_provisioning reconcile logic: the decisions the integration scenarios do not reach.
+
+`SmallOkta` answers the calls the reconciler makes from an in-memory org with one Salesforce app,
+following the contract's shapes (features answer 400 until the connection is enabled).
+"""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provisioning as prov
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning_settings import (
+    DEFAULT_TO_APP,
+    SettingsInputError,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_connection import CredentialsInputError
+
+APP_ID = "0oasf1"
+APP_PATH = f"/api/v1/apps/{APP_ID}"
+CONNECTION_PATH = f"{APP_PATH}/connections/default"
+
+
+class SmallOkta:
+    """Just enough of Okta for the reconciler; `writes` lists every write as (method, path)."""
+
+    org_url = "https://acme.okta.com"
+
+    def __init__(self, connection=None, label="Salesforce.com"):
+        self.app = {"id": APP_ID, "name": "salesforce", "label": label, "status": "ACTIVE",
+                    "settings": {"app": {"instanceType": "PRODUCTION", "integrationType": "STANDARD"}}, "features": []}
+        self.connection = connection or {"authScheme": "TOKEN", "status": "DISABLED", "profile": {"authScheme": "TOKEN"}}
+        self.features = {"USER_PROVISIONING": {}, "INBOUND_PROVISIONING": {}}
+        self.writes = []
+        self.api_calls = 0
+
+    def add_secret(self, value):
+        pass
+
+    def _error(self, status, path):
+        return OktaApiError(status=status, error_code="E0000001", summary="Api validation failed",
+                            causes=["Provisioning is not enabled for the app instance."], request_id="r1",
+                            method="GET", path=path)
+
+    def get(self, path, params=None):
+        self.api_calls += 1
+        if path == APP_PATH:
+            return copy.deepcopy(self.app)
+        if path == CONNECTION_PATH:
+            return copy.deepcopy(self.connection)
+        if path.startswith(f"{APP_PATH}/features/"):
+            if self.connection["status"] != "ENABLED":
+                raise self._error(400, path)
+            return {"capabilities": copy.deepcopy(self.features[path.rsplit("/", 1)[1]])}
+        raise AssertionError(f"unexpected GET {path}")
+
+    def paginate(self, path, params=None):
+        self.api_calls += 1
+        return iter([copy.deepcopy(self.app)])
+
+    def post(self, path, json=None, params=None, idempotent=False):  # pylint: disable=redefined-outer-name
+        self.api_calls += 1
+        self.writes.append(("POST", path))
+        if path == CONNECTION_PATH:
+            self.connection = {"authScheme": "TOKEN", "status": "ENABLED",
+                               "profile": {k: v for k, v in json["profile"].items() if k != "token"}}
+            return copy.deepcopy(self.connection)
+        if path == f"{CONNECTION_PATH}/lifecycle/activate":
+            self.connection["status"] = "ENABLED"
+            return None
+        raise AssertionError(f"unexpected POST {path}")
+
+    def put(self, path, json=None, params=None):  # pylint: disable=redefined-outer-name
+        self.api_calls += 1
+        self.writes.append(("PUT", path))
+        return {}
+
+
+def enabled_connection(username="okta.api@acme.com", push_null=False):
+    return {"authScheme": "TOKEN", "status": "ENABLED",
+            "profile": {"authScheme": "TOKEN", "username": username, "allowPushNullValues": push_null}}
+
+
+def wanted(**options):
+    params = {"app_label": "Salesforce.com", "state": "enabled", "manage_connection": True,
+              "update_credentials": "on_create"}
+    params.update(options)
+    return prov.wanted_from_params(params)
+
+
+def test_a_deactivated_connection_is_turned_back_on_without_credentials():
+    okta = SmallOkta(connection=dict(enabled_connection(), status="DISABLED"))
+    planned = prov.reconcile_provisioning(okta, wanted(sf_username="okta.api@acme.com"), check_mode=True)
+    assert planned["changed"] is True and okta.writes == []
+    assert planned["connection"]["status"] == "ENABLED"
+    assert "credentials" not in planned["diff"]["after"]["connection"]
+
+    done = prov.reconcile_provisioning(okta, wanted(sf_username="okta.api@acme.com"))
+    assert okta.writes == [("POST", f"{CONNECTION_PATH}/lifecycle/activate")]
+    assert done["changed"] is True and done["to_app"] == DEFAULT_TO_APP
+
+
+def test_changing_push_null_values_needs_the_credentials_and_writes_nothing():
+    okta = SmallOkta(connection=enabled_connection())
+    with pytest.raises(prov.ProvisioningError, match="allow_push_null_values changes.*sf_password"):
+        prov.reconcile_provisioning(okta, wanted(allow_push_null_values=True))
+    assert okta.writes == []
+
+
+def test_changing_push_null_values_with_the_credentials_saves_once():
+    okta = SmallOkta(connection=enabled_connection())
+    result = prov.reconcile_provisioning(okta, wanted(sf_username="okta.api@acme.com", sf_password="Passw0rd!",
+                                                      sf_security_token="tok3n", allow_push_null_values=True))
+    assert okta.writes == [("POST", CONNECTION_PATH)]
+    assert result["connection"]["allow_push_null_values"] is True
+    assert result["diff"]["before"]["connection"]["allow_push_null_values"] is False
+
+
+def test_enabling_without_credentials_fails_before_any_write():
+    okta = SmallOkta()
+    with pytest.raises(prov.ProvisioningError, match="not enabled.*sf_username, sf_password and sf_security_token"):
+        prov.reconcile_provisioning(okta, wanted(to_app={"create_users": True}))
+    assert okta.writes == []
+
+
+def test_create_app_never_duplicates_a_label_in_another_letter_case():
+    okta = SmallOkta(label="salesforce.com")
+    with pytest.raises(prov.ProvisioningError) as raised:
+        prov.reconcile_provisioning(okta, wanted(create_app=True, sf_username="a@b.c", sf_password="Passw0rd!"))
+    assert "salesforce.com" in str(raised.value) and APP_ID in str(raised.value)
+    assert okta.writes == []
+
+
+def test_a_timezone_without_any_import_schedule_is_refused_before_writing():
+    okta = SmallOkta(connection=enabled_connection())
+    with pytest.raises(SettingsInputError, match="timezone applies"):
+        prov.reconcile_provisioning(okta, wanted(to_okta={"schedule": {"timezone": "UTC"}}))
+    assert okta.writes == []
+
+
+def test_manage_connection_false_refuses_state_disabled_and_create_app():
+    okta = SmallOkta(connection=enabled_connection())
+    with pytest.raises(prov.ProvisioningError, match="manage_connection=false"):
+        prov.reconcile_provisioning(okta, wanted(manage_connection=False, state="disabled"))
+    with pytest.raises(prov.ProvisioningError, match="create_app=true"):
+        prov.reconcile_provisioning(okta, wanted(manage_connection=False, create_app=True))
+    assert okta.writes == []
+
+
+def test_state_disabled_ignores_settings_with_a_warning():
+    okta = SmallOkta()
+    result = prov.reconcile_provisioning(okta, wanted(state="disabled", to_app={"create_users": True}))
+    assert result["changed"] is False and okta.writes == []
+    assert any("ignored with state=disabled" in warning for warning in result["warnings"])
+    assert result["to_app"] is None and result["settings_source"] is None
+
+
+def test_wanted_from_params_checks_input_and_never_shows_a_secret():
+    with pytest.raises(CredentialsInputError) as raised:
+        wanted(sf_username="okta.api@acme.com", sf_password="Passw0rd!", sf_security_token=" tok3n")
+    assert "tok3n" not in str(raised.value)
+    with pytest.raises(CredentialsInputError, match="update_credentials=always"):
+        wanted(update_credentials="always")
+    assert "Passw0rd" not in repr(wanted(sf_username="a@b.c", sf_password="Passw0rd!"))
