@@ -14,12 +14,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv collection demo test test-unit test-sanity test-integration bench clean
+.PHONY: help venv collection demo test test-unit test-sanity test-integration bench docs clean
 
 help:
 	@echo "make demo   - start the simulator and run the collection against it"
 	@echo "make test   - unit tests, ansible-test sanity, integration tests (real ansible-playbook)"
 	@echo "make bench  - benchmarks against the simulator (JSON lines)"
+	@echo "make docs   - regenerate docs/reference/ from the modules' and role's documentation"
 
 venv: $(VENV)/.installed
 
@@ -57,6 +58,10 @@ test-sanity: venv
 
 bench: venv collection
 	$(PY) -m tests.bench
+
+# antsibull-docs, offline; tests/unit/test_docs_current.py fails when docs/reference/ is not current.
+docs: venv
+	$(PY) -m tests.docs_build
 
 clean:
 	rm -rf $(VENV) $(BUILD) tests/output

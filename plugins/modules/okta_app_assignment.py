@@ -27,7 +27,7 @@ description:
     a group (scope C(GROUP)) are never removed by this module; remove them from the group, or remove the
     group assignment.
 author:
-  - idm.okta_salesforce contributors
+  - idm.okta_salesforce contributors (!UNKNOWN)
 extends_documentation_fragment:
   - idm.okta_salesforce.okta
   - idm.okta_salesforce.attributes

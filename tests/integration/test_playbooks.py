@@ -1,0 +1,143 @@
+"""The playbooks as an operator runs them: an inventory of Okta orgs, the audit, the rotation, two orgs at once."""
+from __future__ import annotations
+
+import copy
+
+from tests.integration.conftest import DEFAULT_SEED
+from tests.integration.test_assignment_helpers import app_groups
+from tests.integration.test_provisioning_helpers import (
+    CONNECTION_PATH,
+    SALESFORCE_APP,
+    SANDBOX_APP,
+    connection,
+    sf_user,
+    stored_secret_is,
+    writes,
+)
+from tests.integration.test_role_helpers import (
+    CONFIGURE,
+    PLAYBOOKS,
+    changed_tasks,
+    org_vars,
+    read_report,
+    setting,
+    status_of,
+    write_inventory,
+)
+from tests.simulator import Simulator
+
+ENABLE = PLAYBOOKS / "enable_salesforce_provisioning.yml"
+AUDIT = PLAYBOOKS / "audit_salesforce_provisioning.yml"
+ROTATE = PLAYBOOKS / "rotate_salesforce_credentials.yml"
+CHECK_ROTATION = "Check that Okta's API integration is enabled with the new credentials"
+
+
+def test_audit_forces_check_mode_and_fails_on_drift_only_when_asked(simulator, run_playbook, tmp_path):
+    reports = tmp_path / "reports"
+    inventory = write_inventory(tmp_path / "orgs.json", {"acme": org_vars(simulator, reports)})
+    assert run_playbook(ENABLE, inventory=inventory).rc == 0
+    simulator.clear_log()
+
+    in_sync = run_playbook(AUDIT, inventory=inventory, extra_vars={"okta_sf_fail_on_drift": True})
+    assert in_sync.rc == 0, in_sync.stdout
+    assert read_report(reports, "acme", simulator.secrets)[0]["drift"] is False
+
+    # Someone allows pushing null values in the Admin Console.
+    simulator.patch(["okta", "connections", SALESFORCE_APP, "profile", "allowPushNullValues"], True)
+    drifted = run_playbook(AUDIT, inventory=inventory, extra_vars={"okta_sf_fail_on_drift": True})
+    assert drifted.rc == 2, drifted.stdout
+    assert "Okta org acme has drifted" in drifted.stdout
+    assert "connection.allow_push_null_values" in drifted.stdout
+    assert "+++ after" in drifted.stdout          # diffs are on without --diff
+    assert writes(simulator) == []                 # and check mode without --check
+    report, markdown = read_report(reports, "acme", simulator.secrets)
+    assert (report["mode"], report["drift"]) == ("check", True)
+    assert setting(report, "connection.allow_push_null_values") == {
+        "setting": "connection.allow_push_null_values", "wanted": False, "found": True, "status": "drift"}
+    assert "drift: true" in markdown
+
+    report_only = run_playbook(AUDIT, inventory=inventory)
+    assert report_only.rc == 0, report_only.stdout
+    assert writes(simulator) == []
+    assert read_report(reports, "acme", simulator.secrets)[0]["drift"] is True
+    assert connection(simulator)["profile"]["allowPushNullValues"] is True
+
+
+def test_rotation_changes_the_stored_secret_and_nothing_else(simulator, run_playbook, tmp_path):
+    inventory = write_inventory(tmp_path / "orgs.json", {"acme": org_vars(simulator)})
+    assert run_playbook(ENABLE, inventory=inventory).rc == 0
+    old = sf_user(simulator)
+    old_secrets = [old["password"], old["security_token"]]
+    # Salesforce password reset: a new password, and Salesforce mails a new security token.
+    new_password, new_token = "Rotated-password-9f3e", "rotatedSfToken5a1c77"
+    simulator.patch(["salesforce", "users", "okta.api@acme.com", "password"], new_password)
+    simulator.patch(["salesforce", "users", "okta.api@acme.com", "security_token"], new_token)
+    before = copy.deepcopy(simulator.state()["okta"])
+    simulator.clear_log()
+
+    inventory = write_inventory(tmp_path / "orgs.json", {"acme": org_vars(simulator)})
+    rotated = run_playbook(ROTATE, inventory=inventory, extra_secrets=old_secrets)
+    assert rotated.rc == 0, rotated.stdout
+    assert status_of(rotated, CHECK_ROTATION) == "ok"
+    assert stored_secret_is(simulator, new_password, new_token)
+    assert writes(simulator) == [("POST", CONNECTION_PATH)]
+    after = copy.deepcopy(simulator.state()["okta"])
+    # Only the stored secret (and the connection's lastUpdated stamp) may differ.
+    for state in (before, after):
+        state["connections"][SALESFORCE_APP]["profile"].pop("token")
+        state["connections"][SALESFORCE_APP].pop("lastUpdated", None)
+        state.pop("counters", None)
+    assert after == before
+
+
+def test_rotation_with_a_wrong_new_password_sends_nothing(simulator, run_playbook, tmp_path):
+    inventory = write_inventory(tmp_path / "orgs.json", {"acme": org_vars(simulator)})
+    assert run_playbook(ENABLE, inventory=inventory).rc == 0
+    old = sf_user(simulator)
+    simulator.clear_log()
+
+    wrong = "Mistyped-password-4c2d"
+    inventory = write_inventory(tmp_path / "orgs.json", {"acme": org_vars(simulator, okta_sf_salesforce_password=wrong)})
+    rotated = run_playbook(ROTATE, inventory=inventory, extra_secrets=[wrong])
+    assert rotated.rc != 0
+    assert "INVALID_LOGIN" in rotated.stdout
+    assert writes(simulator) == []
+    assert stored_secret_is(simulator, old["password"], old["security_token"])
+
+
+def test_two_orgs_in_one_run_get_their_own_provisioning_and_report(simulator, run_playbook, tmp_path):
+    reports = tmp_path / "reports"
+    with Simulator(seed=DEFAULT_SEED, workdir=tmp_path / "sim_uat") as uat:
+        # The second org provisions its sandbox app, against a sandbox Salesforce org.
+        uat.patch(["salesforce", "org", "is_sandbox"], True)
+        inventory = write_inventory(tmp_path / "orgs.json", {
+            "acme_prod": org_vars(simulator, reports, okta_sf_groups=[{"name": "Sales"}]),
+            "acme_uat": org_vars(uat, reports, okta_sf_app_label="Salesforce Sandbox", okta_sf_groups=[{"name": "Support"}]),
+        })
+
+        run = run_playbook(ENABLE, inventory=inventory, extra_secrets=uat.secrets)
+        assert run.rc == 0, run.stdout
+        assert status_of(run, CONFIGURE, host="acme_prod") == "changed"
+        assert status_of(run, CONFIGURE, host="acme_uat") == "changed"
+        assert connection(simulator)["status"] == "ENABLED"
+        assert connection(simulator, SANDBOX_APP)["status"] == "DISABLED"
+        assert connection(uat, SANDBOX_APP)["status"] == "ENABLED"
+        assert connection(uat)["status"] == "DISABLED"
+        assert set(app_groups(simulator)) == {"Sales"}
+        assert set(app_groups(uat, SANDBOX_APP)) == {"Support"}
+        assert {path.split("/")[4] for _, path in writes(simulator)} == {SALESFORCE_APP}
+        assert {path.split("/")[4] for _, path in writes(uat)} == {SANDBOX_APP}
+
+        prod, _ = read_report(reports, "acme_prod", simulator.secrets)
+        sandbox, sandbox_markdown = read_report(reports, "acme_uat", uat.secrets)
+        assert (prod["org_url"], prod["app"]["id"]) == (simulator.url, SALESFORCE_APP)
+        assert (sandbox["org_url"], sandbox["app"]["id"]) == (uat.url, SANDBOX_APP)
+        assert sandbox["credentials_test"]["org"]["is_sandbox"] is True
+        assert uat.url in sandbox_markdown and simulator.url not in sandbox_markdown
+
+        simulator.clear_log()
+        uat.clear_log()
+        again = run_playbook(ENABLE, inventory=inventory, extra_secrets=uat.secrets)
+        assert again.rc == 0, again.stdout
+        assert changed_tasks(again) == []
+        assert writes(simulator) == [] and writes(uat) == []

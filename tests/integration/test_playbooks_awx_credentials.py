@@ -1,0 +1,91 @@
+"""The playbooks with AWX credentials: connection and secrets come only from the credential types' injectors.
+
+The injectors are applied the way AWX applies them: file templates written to files, env templates
+rendered in a Jinja sandbox, unset optional fields rendered as empty strings.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from tests.integration.conftest import REPO
+from tests.integration.test_assignment_helpers import app_groups
+from tests.integration.test_provisioning_helpers import API_USER, connection, sf_user
+from tests.integration.test_role_helpers import PLAYBOOKS, read_report, write_inventory
+
+CREDENTIAL_TYPES = REPO / "extensions" / "awx" / "credential_types"
+ENABLE = PLAYBOOKS / "enable_salesforce_provisioning.yml"
+
+
+def inject(credential_type_file, inputs, workdir):
+    """The environment AWX gives a job for one credential of this type."""
+    credential_type = yaml.safe_load((CREDENTIAL_TYPES / credential_type_file).read_text())
+    sandbox = ImmutableSandboxedEnvironment()
+    files = {}
+    for label, template in credential_type["injectors"].get("file", {}).items():
+        name = label.split(".", 1)[1]
+        path = Path(workdir) / f"{Path(credential_type_file).stem}-{name}"
+        path.write_text(sandbox.from_string(template).render(**inputs))
+        files[name] = str(path)
+    namespace = dict(inputs, tower=SimpleNamespace(filename=SimpleNamespace(**files)))
+    return {name: sandbox.from_string(template).render(**namespace)
+            for name, template in credential_type["injectors"]["env"].items()}
+
+
+def salesforce_credential(sim, workdir, with_ca=True):
+    """The API user's credential; the domain is left empty (AWX then injects an empty string)."""
+    user = sf_user(sim)
+    inputs = {"username": API_USER, "password": user["password"], "security_token": user["security_token"],
+              "login_url": sim.url}
+    if with_ca:
+        inputs["ca_cert"] = Path(sim.ca_path).read_text()
+    return inject("salesforce_api_user.yml", inputs, workdir)
+
+
+def job_inventory(tmp_path, reports, **more_vars):
+    """The inventory of a job template: no connection variable and no secret, only what to configure."""
+    return write_inventory(tmp_path / "orgs.json", {"acme": dict(
+        okta_sf_report_path=str(reports), okta_sf_groups=[{"name": "Sales"}], **more_vars)})
+
+
+def test_api_token_and_salesforce_credentials_from_the_environment(simulator, run_playbook, tmp_path):
+    reports = tmp_path / "reports"
+    env = inject("okta_api_token.yml", {
+        "org_url": simulator.url, "api_token": simulator.api_token, "ca_cert": Path(simulator.ca_path).read_text(),
+    }, tmp_path)
+    assert env["OKTA_CA_PATH"] and Path(env["OKTA_CA_PATH"]).read_text() == Path(simulator.ca_path).read_text()
+    # No CA in the Salesforce credential: SF_CA_PATH is empty, and the inventory names the CA instead.
+    env.update(salesforce_credential(simulator, tmp_path, with_ca=False))
+    assert env["SF_DOMAIN"] == "" and env["SF_CA_PATH"] == ""
+    inventory = job_inventory(tmp_path, reports, okta_sf_salesforce_ca_path=simulator.ca_path)
+
+    run = run_playbook(ENABLE, inventory=inventory, env=env)
+    assert run.rc == 0, run.stdout
+    assert connection(simulator)["status"] == "ENABLED"
+    assert connection(simulator)["profile"]["username"] == API_USER
+    assert set(app_groups(simulator)) == {"Sales"}
+    assert {entry["auth"] for entry in simulator.request_log() if entry["path"].startswith("/api/")} == {"SSWS"}
+    report, _ = read_report(reports, "acme", simulator.secrets)
+    assert report["org_url"] == simulator.url
+    assert report["credentials_test"]["passed"] is True
+
+
+def test_oauth_service_app_credential_from_the_environment(simulator, run_playbook, tmp_path):
+    reports = tmp_path / "reports"
+    env = inject("okta_api_oauth.yml", {
+        "org_url": simulator.url, "client_id": simulator.oauth_client_id,
+        "private_key": simulator.oauth_private_key_pem, "key_id": simulator.oauth_key_id,
+        "ca_cert": Path(simulator.ca_path).read_text(),
+    }, tmp_path)
+    assert "OKTA_API_TOKEN" not in env
+    env.update(salesforce_credential(simulator, tmp_path))
+    assert Path(env["SF_CA_PATH"]).read_text() == Path(simulator.ca_path).read_text()
+
+    run = run_playbook(ENABLE, inventory=job_inventory(tmp_path, reports), env=env)
+    assert run.rc == 0, run.stdout
+    assert connection(simulator)["status"] == "ENABLED"
+    assert {entry["auth"] for entry in simulator.request_log() if entry["path"].startswith("/api/")} == {"Bearer"}
+    read_report(reports, "acme", simulator.secrets)
