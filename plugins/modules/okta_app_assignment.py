@@ -16,8 +16,9 @@ description:
     logins and group names it does not already know, in batches of about 50 per call, checks every
     name and profile attribute, and only then writes the differences, with O(max_workers) concurrent
     requests paced by Okta's rate-limit headers.
-  - Bad input (unknown logins, ids or groups, ambiguous group names, attributes the app-user schema
-    does not declare) fails the task before anything is written, listing every problem at once.
+  - Bad input (unknown logins, ids or groups, deactivated users, ambiguous group names, attributes the
+    app-user schema does not declare) fails the task before anything is written, listing every problem
+    at once.
   - One failing write does not stop the others. The task then fails at the end, naming each failure
     with Okta's error code, summary and request id, and still returns what was added, updated and
     removed. An assignment whose outcome is unknown (for example an HTTP 5xx answer to the assign
@@ -129,9 +130,9 @@ options:
     default: true
   max_workers:
     description:
-      - Number of concurrent write requests (and lookup batches). The Okta client also paces all of them by
-        the rate-limit headers, so a higher value does not exceed the org's limits; it only helps while the
-        limits leave room.
+      - Number of concurrent write requests (and lookup batches), from 1 to 32. The Okta client also paces
+        all of them by the rate-limit headers, so a higher value does not exceed the org's limits; it only
+        helps while the limits leave room.
     type: int
     default: 8
 notes:

@@ -13,7 +13,8 @@ from tests.integration.test_assignment_helpers import (
 def test_unknown_logins_groups_and_attributes_fail_together_before_any_write(simulator, run_playbook):
     simulator.reset(seed=seed_with_users(200))
     users = [{"login": login} for login in logins(1, 150)]
-    users += [{"login": "ghost.one@acme.com"}, {"login": "ghost.two@acme.com"}, {"id": "00unosuchuser000001"}]
+    users += [{"login": "ghost.one@acme.com"}, {"login": "ghost.two@acme.com"}, {"id": "00unosuchuser000001"},
+              {"login": "former.employee@acme.com"}]
     users[0]["profile"] = {"rolle": "Sales"}
     simulator.clear_log()
     run = run_playbook([assignment_task(users=users, groups=[{"name": "Sales"}, {"name": "No Such Group"}])])
@@ -21,6 +22,7 @@ def test_unknown_logins_groups_and_attributes_fail_together_before_any_write(sim
     assert run.status("assign") == "failed"
     message = run.result("assign")["msg"]
     for expected in ("ghost.one@acme.com", "ghost.two@acme.com", "00unosuchuser000001", "No Such Group", "'rolle'",
+                     "deactivated in Okta (status DEPROVISIONED) cannot be assigned: former.employee@acme.com",
                      "Nothing was changed"):
         assert expected in message
     assert "user0001@acme.com," not in message  # known logins are not listed as unknown

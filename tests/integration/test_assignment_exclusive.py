@@ -24,20 +24,22 @@ def _seeded(simulator):
 
 def test_exclusive_removes_extras_but_never_group_scoped_users(simulator, run_playbook):
     _seeded(simulator)
-    wanted = logins(21, 30) + logins(51, 60)
+    # user0005 has the app only through Sales: listing it gives it a direct assignment
+    wanted = ["user0005@acme.com"] + logins(21, 30) + logins(51, 60)
     task = assignment_task(users=[{"login": login} for login in wanted], groups=[{"name": "Sales"}], exclusive=True)
 
     run = run_playbook([task], diff=True)
     assert run.rc == 0, run.stdout
     result = run.result("assign")
-    assert sorted(result["added"]) == logins(51, 60)
+    assert sorted(result["added"]) == ["user0005@acme.com"] + logins(51, 60)
     assert sorted(result["removed"]) == sorted(logins(31, 50) + ["Support"])
     assigned = app_users(simulator)
     assert sorted(login for login, record in assigned.items() if record["scope"] == "USER") == wanted
-    # Sales' members are not listed, but have the app through Sales: exclusive leaves them alone.
-    assert sorted(login for login, record in assigned.items() if record["scope"] == "GROUP") == logins(1, 10)
+    # The other Sales members are not listed, but have the app through Sales: exclusive leaves them alone.
+    group_scoped = sorted(set(logins(1, 10)) - {"user0005@acme.com"})
+    assert sorted(login for login, record in assigned.items() if record["scope"] == "GROUP") == group_scoped
     assert list(app_groups(simulator)) == ["Sales"]
-    group_scoped_ids = {user_id(simulator, login) for login in logins(1, 10)}
+    group_scoped_ids = {user_id(simulator, login) for login in group_scoped}
     deleted = [w["path"].rsplit("/", 1)[1] for w in simulator.writes() if w["method"] == "DELETE"]
     assert not group_scoped_ids & set(deleted)
     assert "user0031@acme.com" in run.stdout  # the diff shows the removed logins

@@ -125,10 +125,11 @@ def test_two_orgs_in_one_run_get_their_own_provisioning_and_report(simulator, ru
         assert connection(uat)["status"] == "DISABLED"
         assert set(app_groups(simulator)) == {"Sales"}
         assert set(app_groups(uat, SANDBOX_APP)) == {"Support"}
-        assert {path.split("/")[4] for _, path in writes(simulator)} == {SALESFORCE_APP}
-        assert {path.split("/")[4] for _, path in writes(uat)} == {SANDBOX_APP}
+        # /api/v1/apps/{app id}/...: each org's writes went to its own app only.
+        assert {entry["path"].split("/")[4] for entry in simulator.writes()} == {SALESFORCE_APP}
+        assert {entry["path"].split("/")[4] for entry in uat.writes()} == {SANDBOX_APP}
 
-        prod, _ = read_report(reports, "acme_prod", simulator.secrets)
+        prod = read_report(reports, "acme_prod", simulator.secrets)[0]
         sandbox, sandbox_markdown = read_report(reports, "acme_uat", uat.secrets)
         assert (prod["org_url"], prod["app"]["id"]) == (simulator.url, SALESFORCE_APP)
         assert (sandbox["org_url"], sandbox["app"]["id"]) == (uat.url, SANDBOX_APP)

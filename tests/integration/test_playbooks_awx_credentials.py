@@ -68,7 +68,7 @@ def test_api_token_and_salesforce_credentials_from_the_environment(simulator, ru
     assert connection(simulator)["profile"]["username"] == API_USER
     assert set(app_groups(simulator)) == {"Sales"}
     assert {entry["auth"] for entry in simulator.request_log() if entry["path"].startswith("/api/")} == {"SSWS"}
-    report, _ = read_report(reports, "acme", simulator.secrets)
+    report = read_report(reports, "acme", simulator.secrets)[0]
     assert report["org_url"] == simulator.url
     assert report["credentials_test"]["passed"] is True
 

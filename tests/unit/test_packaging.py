@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tarfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -167,7 +168,7 @@ def installed_collection(tmp_path_factory):
     installed = run([BIN / "ansible-galaxy", "collection", "install", "--offline", "--no-deps",
                      "-p", work / "collections", tarball])
     assert installed.returncode == 0, installed.stdout + installed.stderr
-    return tarball, work / "collections"
+    return SimpleNamespace(tarball=tarball, path=work / "collections")
 
 
 def test_ansible_builder_create_writes_a_complete_build_context(build_context):
@@ -183,8 +184,7 @@ def test_ansible_builder_create_writes_a_complete_build_context(build_context):
 
 
 def test_the_tarball_carries_what_an_execution_environment_needs(installed_collection):
-    tarball, _ = installed_collection
-    with tarfile.open(tarball) as archive:
+    with tarfile.open(installed_collection.tarball) as archive:
         names = set(archive.getnames())
     for needed in ("meta/execution-environment.yml", "meta/runtime.yml", "requirements.txt", "bindep.txt",
                    "roles/enable_provisioning/meta/argument_specs.yml", "playbooks/audit_salesforce_provisioning.yml",
@@ -195,8 +195,8 @@ def test_the_tarball_carries_what_an_execution_environment_needs(installed_colle
 
 def test_the_build_gets_the_collections_python_and_system_dependencies(build_context, installed_collection):
     """Runs the introspection script of the build context, as the image build does, on the installed collection."""
-    _, collections = installed_collection
-    introspected = run([sys.executable, build_context / "_build" / "scripts" / "introspect.py", "introspect", collections])
+    introspected = run([sys.executable, build_context / "_build" / "scripts" / "introspect.py", "introspect",
+                        installed_collection.path])
     assert introspected.returncode == 0, introspected.stdout + introspected.stderr
     found = yaml.safe_load(introspected.stdout)
     wanted = [line.split("#")[0].strip() for line in (REPO / "requirements.txt").read_text().splitlines()]

@@ -8,27 +8,21 @@ from __future__ import annotations
 
 import collections
 import re
-import sys
 import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-COLLECTIONS = Path(__file__).resolve().parents[4] / "build" / "collections"
-if str(COLLECTIONS) not in sys.path:
-    sys.path.insert(0, str(COLLECTIONS))
-
-from ansible_collections.idm.okta_salesforce.plugins.module_utils import _assignment_diff  # noqa: E402
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignments import (  # noqa: E402
+from ansible_collections.idm.okta_salesforce.plugins.module_utils import _assignment_diff
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignments import (
     AssignmentInputError,
     AssignmentRequest,
     failure_message,
     reconcile_assignments,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError  # noqa: E402
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_directory import (  # noqa: E402
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_directory import (
     MAX_TERMS,
     find_users,
     search_expressions,
@@ -45,8 +39,9 @@ class FakeOkta:
 
     def __init__(self, users=100, page_limit_cap=500):
         self.lock = threading.Lock()
-        self.users = {f"00u{n:05d}": {"id": f"00u{n:05d}", "profile": {"login": f"user{n:04d}@acme.com"}}
+        self.users = {f"00u{n:05d}": {"id": f"00u{n:05d}", "status": "ACTIVE", "profile": {"login": f"user{n:04d}@acme.com"}}
                       for n in range(1, users + 1)}
+        self.users["00uformer"] = {"id": "00uformer", "status": "DEPROVISIONED", "profile": {"login": "former@acme.com"}}
         self.groups = {"00gsales": {"id": "00gsales", "profile": {"name": "Sales"}},
                        "00gsupport": {"id": "00gsupport", "profile": {"name": "Support"}},
                        "00gtwin1": {"id": "00gtwin1", "profile": {"name": "Twin"}},
@@ -311,6 +306,19 @@ def test_unknown_users_groups_and_ids_fail_together_before_any_write():
     for expected in ("nobody@acme.com", "ghost@acme.com", "00unothere", "Nope", "Nothing was changed"):
         assert expected in message
     assert okta.writes() == []
+
+
+def test_deactivated_user_is_refused_before_any_write():
+    okta = FakeOkta()
+    with pytest.raises(AssignmentInputError, match=r"deactivated in Okta \(status DEPROVISIONED\) cannot be assigned: former@acme.com"):
+        run(okta, users=[{"login": "user0001@acme.com"}, {"login": "former@acme.com"}])
+    assert okta.writes() == []
+
+
+@pytest.mark.parametrize("workers", [0, 33])
+def test_max_workers_out_of_range_is_refused(workers):
+    with pytest.raises(AssignmentInputError, match="max_workers must be between 1 and 32"):
+        run(FakeOkta(), users=[{"login": "user0001@acme.com"}], max_workers=workers)
 
 
 def test_unknown_profile_attribute_fails_before_any_write():
