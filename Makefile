@@ -31,8 +31,9 @@ $(VENV)/.installed: requirements.txt tests/requirements.txt tests/constraints.tx
 	echo "Using $$pybin with ansible-core $$core"; \
 	"$$pybin" -m venv $(VENV); \
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip; \
-	$(PY) -m pip install -q --disable-pip-version-check "ansible-core==$$core" \
-	    -r requirements.txt -r tests/requirements.txt -c tests/constraints.txt
+	set -o pipefail; $(PY) -m pip install -q --disable-pip-version-check "ansible-core==$$core" \
+	    -r requirements.txt -r tests/requirements.txt -c tests/constraints.txt 2>&1 \
+	    | { grep -v "^WARNING: Location 'file:" || true; }
 	touch $@
 
 collection: $(COLL_LINK)

@@ -1,34 +1,123 @@
-"""`make demo`: start the simulator and list the seeded Salesforce apps through the collection's client."""
+"""`make demo`: the collection end to end against the simulator.
+
+Starts a simulated Okta org + Salesforce org, runs the enablement playbook (changes), runs it again
+(nothing changes), drifts one setting the way an admin clicking in the console would, runs the audit
+playbook (the drift shows in the report), and stops the simulator. Secrets reach ansible-playbook
+through the environment, as an AWX credential would pass them.
+"""
 from __future__ import annotations
 
+import json
+import os
+import re
+import shutil
+import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "build" / "collections"))
+COLLECTIONS = REPO / "build" / "collections"
+sys.path.insert(0, str(COLLECTIONS))
 
 # pylint: disable=wrong-import-position
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import app_summary  # noqa: E402
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaClient  # noqa: E402
 
 from tests.simulator import Simulator  # noqa: E402
 
 SEED = REPO / "tests" / "simulator" / "seeds" / "default.yaml"
+WORKDIR = REPO / "build" / "demo"
+API_USER = "okta.api@acme.com"
+APP_ID = "0oasalesforce0001"
+
+
+def org_inventory(sim: Simulator, report_dir: Path) -> dict:
+    """One Okta org (the simulator) as an inventory host of group okta_orgs, without secrets."""
+    org = {
+        "okta_sf_org_url": sim.url,
+        "okta_sf_ca_path": sim.ca_path,
+        "okta_sf_app_label": "Salesforce.com",
+        "okta_sf_salesforce_username": API_USER,
+        "okta_sf_salesforce_login_url": sim.url,
+        "okta_sf_salesforce_ca_path": sim.ca_path,
+        "okta_sf_report_path": str(report_dir),
+        "okta_sf_groups": [
+            {"name": "Salesforce Admins", "priority": 0},
+            {"name": "Sales", "priority": 1},
+        ],
+        "okta_sf_users": [{"login": f"user{n:04d}@acme.com"} for n in range(21, 41)],
+    }
+    return {"okta_orgs": {
+        "hosts": {"acme_demo": org},
+        "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
+    }}
+
+
+def run_playbook(name: str, inventory: Path, secrets_env: dict) -> tuple[int, str]:
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_NOCOLOR="1",
+               ANSIBLE_LOCALHOST_WARNING="false", **secrets_env)
+    playbook = REPO / "playbooks" / name
+    ansible_playbook = str(Path(sys.executable).with_name("ansible-playbook"))
+    proc = subprocess.run([ansible_playbook, "-i", str(inventory), str(playbook)], cwd=WORKDIR, env=env,
+                          capture_output=True, text=True, check=False)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def show(title: str, rc: int, output: str) -> None:
+    """A few lines a person wants: which tasks changed something, and the recap."""
+    task, tasks, changed = None, 0, []
+    for line in output.splitlines():
+        if line.startswith("TASK ["):
+            task, tasks = line[6:line.rindex("]")], tasks + 1
+        elif line.startswith("changed:") and task not in changed:
+            changed.append(task)
+    recap = [line.rstrip() for line in output.splitlines() if re.match(r"^\S+\s+: ok=", line)]
+    print(f"\n== {title} (exit code {rc})")
+    print(f"   tasks run: {tasks}; tasks that changed something: {len(changed)}")
+    for name in changed:
+        print(f"     changed: {name}")
+    for line in recap:
+        print(f"   {line}")
+    if rc != 0:
+        print(output[-4000:])
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="okta-sf-demo-") as workdir, Simulator(seed=SEED, workdir=workdir) as sim:
-        print(f"Simulator (Okta org + Salesforce org) listening on {sim.url}")
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    WORKDIR.mkdir(parents=True)
+    report_dir = WORKDIR / "reports"
+    with Simulator(seed=SEED, workdir=WORKDIR / "sim") as sim:
+        api_user = sim.state()["salesforce"]["users"][API_USER]
+        secrets_env = {"OKTA_API_TOKEN": sim.api_token, "SF_PASSWORD": api_user["password"],
+                       "SF_SECURITY_TOKEN": api_user["security_token"]}
+        inventory = WORKDIR / "inventory.json"
+        inventory.write_text(json.dumps(org_inventory(sim, report_dir), indent=2))
+        print(f"Simulated Okta org + Salesforce org on {sim.url} (CA {sim.ca_path})")
+
+        rc1, out1 = run_playbook("enable_salesforce_provisioning.yml", inventory, secrets_env)
+        show("1. Enable Salesforce provisioning", rc1, out1)
+        sim.clear_log()
+        rc2, out2 = run_playbook("enable_salesforce_provisioning.yml", inventory, secrets_env)
+        writes = len(sim.writes())
+        show("2. The same playbook again: nothing to change", rc2, out2)
+        print(f"   write requests Okta received: {writes}")
+
         client = OktaClient(sim.url, api_token=sim.api_token, ca_path=sim.ca_path)
-        apps = list(client.paginate("/api/v1/apps", params={"filter": 'name eq "salesforce"', "limit": 200}))
-        print(f"Salesforce app instances in the org: {len(apps)}")
-        for app in apps:
-            summary = app_summary(client, app)
-            print(f"  - {summary['label']} ({summary['id']}): {summary['instance_type']}, status {summary['status']}")
-        print(f"API calls made: {client.api_calls}")
-    print("Simulator stopped.")
-    return 0
+        client.put(f"/api/v1/apps/{APP_ID}/features/USER_PROVISIONING",
+                   json={"update": {"lifecycleDeactivate": {"status": "DISABLED"}}})
+        print("\n== An admin unticks 'Deactivate Users' in the Admin Console")
+
+        sim.clear_log()
+        rc3, out3 = run_playbook("audit_salesforce_provisioning.yml", inventory, secrets_env)
+        show("3. Audit (check mode): drift found", rc3, out3)
+        print(f"   write requests Okta received: {len(sim.writes())}")
+        report = json.loads((report_dir / "acme_demo.json").read_text())
+        for row in report["settings"]:
+            if row["status"] == "drift":
+                print(f"   drift: {row['setting']}: wanted {row['wanted']!r}, found in Okta {row['found']!r}")
+        print(f"   reports: {report_dir / 'acme_demo.md'} and {report_dir / 'acme_demo.json'}")
+    print("\nSimulator stopped.")
+    ok = rc1 == 0 and rc2 == 0 and rc3 == 0 and writes == 0 and report["drift"]
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
