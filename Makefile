@@ -50,7 +50,7 @@ test-unit: venv collection
 	$(PYTEST) -q tests/unit tests/simulator
 
 test-integration: venv collection
-	$(PYTEST) -q tests/integration
+	$(PYTEST) -q tests/integration tests/reliability
 
 # ansible-test sanity (all tests, no ignore files) on a copy under ansible_collections/<ns>/<name>,
 # then antsibull-changelog lint. One test: make test-sanity SANITY_ARGS="--test validate-modules"

@@ -53,6 +53,8 @@ options:
       - OAuth 2.0 scopes to request; granted to the service app in Okta beforehand.
       - Items may also be strings of scopes separated by spaces or commas.
       - If not set, the value of the E(OKTA_SCOPES) environment variable is used, then the default.
+      - A change that needs a scope Okta did not grant the access token (for example C(okta.apps.manage)) fails
+        before it is sent, naming the scope; check mode needs only the C(.read) scopes.
       - Ignored with O(api_token).
     type: list
     elements: str
@@ -89,7 +91,8 @@ options:
     type: int
     default: 4
 notes:
-  - Requests are paced from Okta's C(X-Rate-Limit-*) headers, slowing down before the budget of the window runs out.
+  - Requests are paced from Okta's C(X-Rate-Limit-*) headers. They go at full speed while the budget of the window lasts,
+    then wait until the window resets, by Okta's clock (estimated from the C(Date) headers of its answers).
   - Secrets (API token, private key, client assertion, access token, Salesforce password) are never shown in error messages.
 requirements:
   - requests

@@ -4,10 +4,11 @@
 """Internal: send planned assignment writes concurrently; one failure never stops the others.
 
 Retry rules (the client applies them): PUT and DELETE are idempotent and retried; a profile update
-(POST .../users/{id}) sets absolute values, so it is retried as idempotent too; assigning a user
-(POST .../users) is not retried after an ambiguous failure such as a 5xx: the next run reads the
-assignments again and completes whatever is missing. Okta answers 409 E0000062 when the user is
-already assigned (for example through a group assigned in the same run): that is not a failure.
+(POST .../users/{id}) sets absolute values, so it is retried as idempotent too. Assigning a user
+(POST .../users) is never resent blindly: when its answer is lost (a 5xx, or the connection dropped
+after sending) the user's assignment is read back first, and the assign is sent again only if it did
+not happen, up to the client's max_retries times. Okta answers 409 E0000062 when the user is already
+assigned (for example through a group assigned in the same run): that is not a failure.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_plan import (
+    SCOPE_USER,
     AssignedUser,
     user_update_body,
 )
@@ -32,6 +34,11 @@ class WriteOutcome:
     change: object
     status: str                 # done | unchanged (already so) | updated (found assigned, then updated) | failed
     error: dict | None = None
+
+
+def outcome_unknown(error):
+    """True when Okta may or may not have acted: a 5xx answer, or no answer at all."""
+    return isinstance(error, OktaApiError) and (error.status is None or error.status >= 500)
 
 
 def error_details(error):
@@ -54,6 +61,7 @@ class AssignmentWriter:
         self.client = client
         self.app_id = app_id
         self.update_profiles = update_profiles
+        self.resends = int(getattr(client, "max_retries", 0) or 0)
 
     def _users_path(self, user_id=None):
         path = f"/api/v1/apps/{self.app_id}/users"
@@ -83,9 +91,43 @@ class AssignmentWriter:
         try:
             self.client.post(self._users_path(), json=change.body, idempotent=False)
         except OktaApiError as error:
-            if error.error_code != ALREADY_ASSIGNED:
+            if error.error_code == ALREADY_ASSIGNED:
+                return self._complete_existing(change)
+            if not outcome_unknown(error):
                 raise
-            return self._complete_existing(change)
+            return self._after_lost_answer(change, error)
+        return DONE
+
+    def _after_lost_answer(self, change, error):
+        """Read the user's assignment back; send the assign again only if it did not happen."""
+        for attempt in range(1, self.resends + 1):
+            self.client.pause_before_retry(attempt)
+            try:
+                item = self.client.get(self._users_path(change.target_id))
+            except OktaApiError as read_error:
+                if read_error.status != 404:
+                    raise
+                item = None
+            if item is not None and (item.get("scope") or SCOPE_USER) == SCOPE_USER:
+                return self._finish_found(change, item)   # the assign whose answer was lost did happen
+            try:
+                self.client.post(self._users_path(), json=change.body, idempotent=False)
+                return DONE
+            except OktaApiError as again:
+                if again.error_code == ALREADY_ASSIGNED:
+                    return self._complete_existing(change)
+                if not outcome_unknown(again):
+                    raise
+                error = again
+        raise error
+
+    def _finish_found(self, change, item):
+        """The assign went through: update whatever of it still differs from the wanted values."""
+        wanted = change.wanted
+        if wanted is not None:
+            body = user_update_body(wanted, AssignedUser.from_api(item), self.update_profiles)
+            if body:
+                self.client.post(self._users_path(change.target_id), json=body, idempotent=True)
         return DONE
 
     def _delete(self, path, params=None):

@@ -90,6 +90,14 @@ def _check_request(request):
         raise AssignmentInputError(f"state must be present or absent, not {request.state!r}")
     if request.state == "absent" and request.exclusive:
         raise AssignmentInputError("exclusive applies to state=present only: remove 'exclusive' or use state=present")
+    # An empty list usually comes from a variable that was not filled: with exclusive it would
+    # unassign (and deprovision) everyone, so it is refused rather than taken literally.
+    for kind, entries in (("users", request.users), ("groups", request.groups)):
+        if request.exclusive and entries == []:
+            raise AssignmentInputError(
+                f"exclusive=true with an empty {kind} list would remove every {kind[:-1]} assignment of the app, so it is "
+                f"refused and nothing was changed. Check the variable that fills {kind}; to leave {kind} alone, omit the "
+                f"option; to remove assignments, list them with state=absent.")
     if not 1 <= request.max_workers <= MAX_WORKERS:
         raise AssignmentInputError(f"max_workers must be between 1 and {MAX_WORKERS}, not {request.max_workers}")
 

@@ -163,6 +163,10 @@ class SswsAuth:
         """A 401 with an API token cannot be fixed by retrying."""
         return False
 
+    def granted_scopes(self):
+        """An API token has its admin's permissions, not scopes: unknown (None)."""
+        return None
+
 
 class PrivateKeyJwtAuth:
     """OAuth 2.0 client credentials with a signed client assertion (private_key_jwt)."""
@@ -183,6 +187,7 @@ class PrivateKeyJwtAuth:
         self._lock = threading.Lock()
         self._header = None
         self._expires_at = 0.0
+        self._granted = None
         self.token_requests = 0
 
     def client_assertion(self):
@@ -217,6 +222,12 @@ class PrivateKeyJwtAuth:
                 self._refresh()
             return self._header
 
+    def granted_scopes(self):
+        """The scopes Okta granted the current access token (fetching one if needed), or None if not said."""
+        self.authorization()
+        with self._lock:
+            return self._granted
+
     def invalidate(self, authorization):
         """Forget the token that got a 401 (unless another thread already replaced it); True: retry."""
         with self._lock:
@@ -237,6 +248,8 @@ class PrivateKeyJwtAuth:
             lifetime = DEFAULT_TOKEN_LIFETIME
         self._header = f"Bearer {token}"
         self._expires_at = self._clock() + max(lifetime - TOKEN_EXPIRY_MARGIN, lifetime / 2)
+        granted = answer.get("scope")
+        self._granted = tuple(granted.split()) if isinstance(granted, str) and granted.strip() else None
 
 
 def select_auth(org_url, api_token=None, client_id=None, private_key=None, private_key_file=None,

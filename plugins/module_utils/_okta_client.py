@@ -11,7 +11,6 @@ by locks, and the requests.Session pool is sized for concurrent workers.
 from __future__ import annotations
 
 import collections
-import email.utils
 import http.cookiejar
 import ipaddress
 import random
@@ -19,7 +18,6 @@ import re
 import threading
 import time
 import traceback
-from dataclasses import dataclass
 from urllib.parse import quote, quote_plus, urlencode, urlsplit
 
 try:
@@ -38,17 +36,13 @@ except ImportError:
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import OktaConfigError, select_auth
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_rate_limits import RateLimitPacer
 
 COLLECTION_VERSION = "0.1.0"
 USER_AGENT = f"idm.okta_salesforce/{COLLECTION_VERSION}"
 MASK = "********"
 # Sized for the assignment module's worker threads (default 8) with room for a larger max_workers.
 POOL_SIZE = 32
-# Okta's rate-limit windows are about a minute: never sleep longer than this for one wait.
-MAX_RATE_LIMIT_WAIT = 120.0
-# Pace requests once the window's budget falls to this fraction of the limit (or this many requests).
-PACE_FRACTION = 0.1
-PACE_MIN_REMAINING = 3
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
 MIN_SECRET_LENGTH = 4
@@ -56,6 +50,7 @@ MIN_SECRET_LENGTH = 4
 _IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 _LINK_RE = re.compile(r"<([^>]*)>([^<]*)")
 _OBJECT_REPR_RE = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*")
+_HTML_TAG_RE = re.compile(r"<[^>]*>")
 _ID_SEGMENT_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{10,}$")
 
 
@@ -132,38 +127,6 @@ def with_query(url, params):
     return url + ("&" if "?" in url else "?") + query
 
 
-def _header_int(headers, name):
-    try:
-        return int(headers.get(name))
-    except (TypeError, ValueError):
-        return None
-
-
-def _header_date(headers):
-    try:
-        return email.utils.parsedate_to_datetime(headers.get("Date")).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-@dataclass
-class RateLimitState:
-    """What the last answer of one rate-limit family said: X-Rate-Limit-* and the server's Date."""
-
-    limit: int | None = None
-    remaining: int | None = None
-    reset: int | None = None          # epoch seconds when the window resets
-    server_time: float | None = None  # the answer's Date, epoch seconds
-    observed_at: float = 0.0          # local clock when the answer arrived
-    next_slot: float = 0.0            # local clock of the next paced send
-
-    def seconds_until_reset(self, now):
-        if self.reset is None:
-            return 0.0
-        server_now = (self.server_time + (now - self.observed_at)) if self.server_time is not None else now
-        return self.reset - server_now
-
-
 class SecretScrubber:
     """Replaces every registered secret (and its URL- and JSON-escaped forms) with a fixed mask."""
 
@@ -204,7 +167,7 @@ class OktaApiError(Exception):
     """
 
     def __init__(self, status=None, error_code=None, summary=None, causes=None, request_id=None,
-                 method=None, path=None):
+                 method=None, path=None, hint=None):
         self.status = status
         self.error_code = error_code
         self.summary = summary or "no details given"
@@ -212,6 +175,7 @@ class OktaApiError(Exception):
         self.request_id = request_id
         self.method = method
         self.path = path
+        self.hint = hint    # what to do, for errors whose remedy is known (401, 403)
         super().__init__(self._message())
 
     def _message(self):
@@ -225,6 +189,8 @@ class OktaApiError(Exception):
             text = text.rstrip(".") + ". Causes: " + "; ".join(self.causes)
         if not text.endswith("."):
             text += "."
+        if self.hint:
+            text += f" {self.hint}"
         if self.request_id:
             text += f" Request id: {self.request_id}"
         return text
@@ -232,7 +198,7 @@ class OktaApiError(Exception):
     def to_dict(self):
         """The fields, for a module's `okta_error` result."""
         return {"status": self.status, "error_code": self.error_code, "summary": self.summary, "causes": self.causes,
-                "request_id": self.request_id, "method": self.method, "path": self.path}
+                "request_id": self.request_id, "method": self.method, "path": self.path, "hint": self.hint}
 
 
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):
@@ -289,6 +255,28 @@ def _transport_reason(exc, timeout):
     return f"{kind}: {detail}"
 
 
+def _transport_advice(exc, timeout):
+    """What to do about a transport error, or None when retrying later is all there is to it."""
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return f"Raise timeout (now {timeout} s) if Okta answers slowly, or try again later"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return None
+    if _not_sent(exc):
+        return "Check org_url and that this host can reach it (DNS, proxy, firewall)"
+    return None
+
+
+def required_scope(method, path):
+    """The OAuth 2.0 scope an Okta call needs (okta.<resource>.read or .manage), or None if unknown."""
+    segments = [s for s in (path or "").split("/") if s][2:]   # after /api/v1
+    resource = {"apps": "apps", "users": "users", "groups": "groups"}.get(segments[0] if segments else "")
+    if segments[:2] == ["meta", "schemas"]:
+        resource = "schemas"
+    if resource is None:
+        return None
+    return f"okta.{resource}.{'read' if method in ('GET', 'HEAD') else 'manage'}"
+
+
 class OktaClient:
     """Okta Management API client: auth, https-only transport, rate-limit pacing, retries, Link paging."""
 
@@ -305,8 +293,7 @@ class OktaClient:
         self._random = random.Random()
         self._lock = threading.Lock()
         self._calls = collections.Counter()
-        self._limits = {}
-        self._last_limit = RateLimitState()
+        self._pacer = RateLimitPacer(clock=clock)
         self._scrubber = SecretScrubber()
         self._verify = (ca_path or True) if validate_certs else False
         if ca_path and validate_certs:
@@ -365,8 +352,11 @@ class OktaClient:
     @property
     def rate_limit(self):
         """X-Rate-Limit-* of the last answer (any family)."""
-        with self._lock:
-            return RateLimitState(**vars(self._last_limit))
+        return self._pacer.last
+
+    def pause_before_retry(self, attempt):
+        """Sleep the jittered backoff of retry number `attempt`, for callers that repeat a whole operation."""
+        self._sleep(self._backoff(attempt))
 
     def close(self):
         """Close the pooled connections (the process exiting does it too)."""
@@ -440,13 +430,25 @@ class OktaClient:
     def _fetch_token(self, url, form):
         return self._send("POST", url, form=form, idempotent=True, authenticated=False).body
 
+    def _refuse_without_scope(self, method, url):
+        """Do not send a write the access token was not granted the scope for: Okta would answer 403."""
+        scope = required_scope(method, urlsplit(url).path)
+        granted = self._auth.granted_scopes()
+        if scope is None or granted is None or scope in granted:
+            return
+        raise self._error(None, summary=(
+            f"not sent, because Okta did not grant the access token the scope {scope} this call needs (granted: "
+            f"{' '.join(granted)}). Add {scope} to scopes, and grant it to the service app in Okta"), method=method, url=url)
+
     def _send(self, method, url, json_body=None, form=None, idempotent=False, authenticated=True):
         family = rate_limit_family(urlsplit(url).path)
+        if authenticated and method not in ("GET", "HEAD", "OPTIONS"):
+            self._refuse_without_scope(method, url)
         retries = 0
         refreshed = False
         retry_for = None
         while True:
-            self._pace(family)
+            self._pacer.wait_for_turn(family, self._sleep)  # waits while the family's window is spent
             headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
             authorization = self._auth.authorization() if authenticated else None
             if authorization:
@@ -455,9 +457,11 @@ class OktaClient:
                 headers["X-Okta-Retry-For"] = retry_for
                 headers["X-Okta-Retry-Count"] = str(retries)
             retry_for = None
+            sent = self._clock()  # with the arrival time, bounds the server's clock from the answer's Date
             try:
                 response = self._transmit(method, url, json_body, form, headers)
             except requests.exceptions.RequestException as exc:
+                self._pacer.observe(family, None, sent, self._clock())  # no answer: no longer in flight
                 retryable = (idempotent or _not_sent(exc)) and not isinstance(exc, _NEVER_RETRIED)
                 if retryable and retries < self.max_retries:
                     retries += 1
@@ -466,8 +470,11 @@ class OktaClient:
                 summary = _transport_reason(exc, self.timeout)
                 if retries:
                     summary += f" (gave up after {retries + 1} attempts)"
+                advice = _transport_advice(exc, self.timeout)
+                if advice:
+                    summary += f". {advice}"
                 raise self._error(None, summary=summary, method=method, url=url) from None
-            self._observe(family, response)
+            self._pacer.observe(family, response.headers, sent, self._clock())
             status = response.status_code
             request_id = response.headers.get("X-Okta-Request-Id")
             if status == 401 and authorization and not refreshed and self._auth.invalidate(authorization):
@@ -477,8 +484,6 @@ class OktaClient:
                 retries += 1
                 retry_for = request_id
                 self._sleep(self._rate_limit_wait(response))
-                with self._lock:
-                    self._limits.pop(family, None)  # waited until the reset: the old numbers are spent
                 continue
             if status >= 500 and idempotent and retries < self.max_retries:
                 retries += 1
@@ -522,71 +527,50 @@ class OktaClient:
         summary = body.get("errorSummary") or body.get("error_description")
         if not summary:
             text = (response.text or "").strip()
+            # A proxy's or gateway's HTML page: its text, without the markup.
+            text = " ".join(_HTML_TAG_RE.sub(" ", text).split()) if text.startswith("<") else text
             summary = text[:300] if text and not body else (response.reason or "no details given")
         causes = [str(c.get("errorSummary")) for c in body.get("errorCauses") or [] if isinstance(c, dict) and c.get("errorSummary")]
         if retries and (status == 429 or status >= 500):
             summary = f"{summary} (gave up after {retries + 1} attempts)"
         return self._error(status, error_code=code, summary=summary, causes=causes,
-                           request_id=request_id or body.get("errorId"), method=method, url=url)
+                           request_id=request_id or body.get("errorId"), method=method, url=url,
+                           hint=self._access_hint(status, method, url))
 
-    def _error(self, status, error_code=None, summary=None, causes=None, request_id=None, method=None, url=None):
+    def _access_hint(self, status, method, url):
+        """What to do about a 401 or 403: which credential option to check, or which scope is missing."""
+        path = urlsplit(url).path
+        if status == 401 and path.rstrip("/").endswith("/oauth2/v1/token"):
+            return ("Check client_id, and that private_key (or private_key_file) is the key registered for that "
+                    "service app in Okta, with key_id matching it if the app has several keys.")
+        if status == 401 and self._auth.scheme == "SSWS":
+            return ("Check api_token (env OKTA_API_TOKEN): Okta does not know it, or revoked it (tokens unused for "
+                    "30 days expire). Create a new token in the Admin Console (Security > API > Tokens).")
+        if status == 401:
+            return "Check client_id and its private key: Okta refused the access token issued for them."
+        if status != 403:
+            return None
+        scope = required_scope(method, path)
+        if self._auth.scheme == "Bearer" and scope:
+            granted = " ".join(getattr(self._auth, "scopes", ()) or ()) or "none"
+            return (f"This call needs the OAuth scope {scope} (requested: {granted}): add it to scopes, grant it to "
+                    "the service app in Okta, and give the service app an admin role that allows the call.")
+        return ("The admin who created api_token lacks the permission for this call: use a token of an admin whose "
+                "role covers it (for example Super Administrator or Application Administrator).")
+
+    def _error(self, status, error_code=None, summary=None, causes=None, request_id=None, method=None, url=None, hint=None):
         scrub = self._scrubber.scrub
         path = urlsplit(url).path if url else None
         return OktaApiError(status=status, error_code=scrub(error_code), summary=scrub(summary),
                             causes=[scrub(c) for c in causes or []], request_id=scrub(request_id),
-                            method=method, path=scrub(path))
+                            method=method, path=scrub(path), hint=hint)
 
     # -- rate limits and backoff -----------------------------------------------------------------------
 
-    def _observe(self, family, response):
-        headers = response.headers
-        limit = _header_int(headers, "X-Rate-Limit-Limit")
-        remaining = _header_int(headers, "X-Rate-Limit-Remaining")
-        reset = _header_int(headers, "X-Rate-Limit-Reset")
-        if limit is None and remaining is None and reset is None:
-            return
-        with self._lock:
-            previous = self._limits.get(family)
-            state = RateLimitState(limit=limit, remaining=remaining, reset=reset, server_time=_header_date(headers),
-                                   observed_at=self._clock(), next_slot=previous.next_slot if previous else 0.0)
-            self._limits[family] = state
-            self._last_limit = state
-
-    def _pace_delay(self, family):
-        """Seconds to wait before the next request of a family, spreading a low budget until the reset."""
-        with self._lock:
-            state = self._limits.get(family)
-            if state is None or not state.limit or state.remaining is None:
-                return 0.0  # unknown, or Limit 0 (the concurrency signal, handled by the 429 it comes with)
-            now = self._clock()
-            left = state.seconds_until_reset(now)
-            if left <= 0:
-                self._limits.pop(family, None)
-                return 0.0
-            if state.remaining > max(PACE_MIN_REMAINING, state.limit * PACE_FRACTION):
-                state.remaining -= 1
-                return 0.0
-            if state.remaining <= 0:
-                return min(left + 1.0, MAX_RATE_LIMIT_WAIT)
-            slot = max(now, state.next_slot) + left / state.remaining
-            state.next_slot = slot
-            state.remaining -= 1
-            return min(slot - now, MAX_RATE_LIMIT_WAIT)
-
-    def _pace(self, family):
-        delay = self._pace_delay(family)
-        if delay > 0:
-            self._sleep(delay)
-
     def _rate_limit_wait(self, response):
-        """After a 429: until X-Rate-Limit-Reset by the server's clock (Reset - Date + 1 s), bounded."""
-        reset = _header_int(response.headers, "X-Rate-Limit-Reset")
-        if reset is None:
-            return self._backoff(1)
-        server_now = _header_date(response.headers)
-        if server_now is None:
-            server_now = self._clock()
-        return min(max(reset - server_now + 1.0, 1.0), MAX_RATE_LIMIT_WAIT)
+        """After a 429: until X-Rate-Limit-Reset by the server's clock, bounded; backoff if no Reset was given."""
+        wait = self._pacer.wait_after_429(response.headers)
+        return self._backoff(1) if wait is None else wait
 
     def _backoff(self, retry):
         """Exponential backoff with jitter: half fixed, half random, so workers spread out."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.errors import NoLogError
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import DEFAULT_SCOPES, HAS_JWT, JWT_IMPORT_ERROR
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import (
@@ -45,6 +46,39 @@ OKTA_MUTUALLY_EXCLUSIVE = [
 ]
 
 _CLIENT_OPTIONS = tuple(OKTA_ARGUMENT_SPEC)
+
+
+class SecretSafeModule(AnsibleModule):
+    """AnsibleModule that never shows the value of a no_log option, even when an option has the wrong type.
+
+    Ansible lists the values to hide while it checks the options; a value of the wrong type in an option
+    with suboptions (a string where a dict or a list of dicts is expected) stops that listing, and the
+    failure would then echo the API token and passwords in `invocation`. The top-level no_log options
+    are hidden here whatever happened, and the failure names the option at fault.
+    """
+
+    def _hide_no_log_options(self):
+        params = self.params if isinstance(getattr(self, "params", None), dict) else {}
+        for name, option in (getattr(self, "argument_spec", None) or {}).items():
+            value = params.get(name)
+            if option.get("no_log") and isinstance(value, str) and value:
+                self.no_log_values.add(value)
+
+    def _option_error(self, msg):
+        """The first error that names an option, instead of the bare parse error of the no_log listing."""
+        errors = getattr(getattr(getattr(self, "validation_result", None), "errors", None), "errors", None) or []
+        if not errors or not isinstance(errors[0], NoLogError) or msg != errors[0].msg:
+            return msg
+        others = [error.msg for error in errors if not isinstance(error, NoLogError)]
+        return others[0] if others else msg
+
+    def fail_json(self, msg, **kwargs):
+        self._hide_no_log_options()
+        super().fail_json(self._option_error(msg), **kwargs)
+
+    def exit_json(self, **kwargs):
+        self._hide_no_log_options()
+        super().exit_json(**kwargs)
 
 
 def okta_argument_spec(**extra):

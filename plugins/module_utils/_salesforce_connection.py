@@ -200,7 +200,8 @@ def save_connection(client, app_id, username, secret, allow_push_null_values, cu
         "allowPushNullValues": bool(allow_push_null_values),
     }}
     try:
-        answer = client.post(CONNECTION_PATH.format(app_id=app_id), json=body, params={"activate": "true"})
+        # Saving the same username and secret again leaves the same connection: safe to retry when the answer is lost.
+        answer = client.post(CONNECTION_PATH.format(app_id=app_id), json=body, params={"activate": "true"}, idempotent=True)
     except OktaApiError as error:
         if error.status == 400 and salesforce_fault_code(error):
             raise _credentials_rejected(error, username) from None

@@ -21,8 +21,10 @@ description:
     at once.
   - One failing write does not stop the others. The task then fails at the end, naming each failure
     with Okta's error code, summary and request id, and still returns what was added, updated and
-    removed. An assignment whose outcome is unknown (for example an HTTP 5xx answer to the assign
-    call) is not sent twice; running the task again reads the assignments and completes the rest.
+    removed. An assign whose answer is lost (an HTTP 5xx answer, or the connection dropped after it
+    was sent) is never resent blindly; the user's assignment is read back, and the assign is sent again
+    only if it did not happen, up to O(max_retries) times. Running the task again reads the assignments
+    and completes the rest.
   - A listed user gets a direct assignment (scope C(USER)), also when it already has the app through a
     group, so that it keeps the app if the group assignment goes. Users that have the app only through
     a group (scope C(GROUP)) are never removed by this module; remove them from the group, or remove the
@@ -63,7 +65,7 @@ options:
     description:
       - Users to assign (or, with O(state=absent), to unassign). Give each by O(users[].login) or O(users[].id).
       - When omitted, user assignments are not managed (not even with O(exclusive=true)).
-      - With O(exclusive=true), an empty list removes every direct user assignment.
+      - With O(exclusive=true), an empty list is refused (see O(exclusive)).
     type: list
     elements: dict
     suboptions:
@@ -119,6 +121,9 @@ options:
       - Removing an assignment deprovisions the user in the app (for Salesforce, Okta deactivates the user
         when deprovisioning is enabled). No email is sent to the user.
       - Only with O(state=present).
+      - An empty O(users) or O(groups) list is refused with O(exclusive=true), as it would remove every assignment of
+        that kind and almost always comes from a variable that was not filled. To remove assignments, list them with
+        O(state=absent).
     type: bool
     default: false
   update_profiles:
@@ -296,7 +301,6 @@ api_calls:
   sample: {GET: 45, POST: 2000, PUT: 3, total: 2048}
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignments import (
     AssignmentInputError,
@@ -308,6 +312,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignments i
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import AppLookupError, find_app
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import (
+    SecretSafeModule,
     fail_okta_error,
     okta_argument_spec,
     okta_client_from_module,
@@ -328,7 +333,7 @@ GROUP_OPTIONS = dict(
 
 
 def main():
-    module = AnsibleModule(
+    module = SecretSafeModule(
         argument_spec=okta_argument_spec(
             app_id=dict(type="str"),
             app_label=dict(type="str"),

@@ -256,11 +256,12 @@ app:
       sample: PRODUCTION
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import find_app
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import (
     OKTA_MUTUALLY_EXCLUSIVE,
+    SecretSafeModule,
     okta_argument_spec,
     okta_client_from_module,
     okta_failures,
@@ -293,7 +294,7 @@ def okta_app_to_compare(module):
 
 
 def main():
-    module = AnsibleModule(
+    module = SecretSafeModule(
         argument_spec=okta_argument_spec(
             **SALESFORCE_ARGUMENT_SPEC,
             app_id=dict(type="str"),

@@ -400,15 +400,16 @@ diff:
     after: {connection: {status: ENABLED, username: okta.api@acme.com, credentials: "******** (will be sent)"},
             to_app: {create_users: true}}
 okta_error:
-  description: The Okta error's fields (status, error_code, summary, causes, request_id, method, path), on failure.
+  description: The Okta error's fields (status, error_code, summary, causes, request_id, method, path, hint), on failure.
   returned: when an Okta call failed
   type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
+from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import (
+    SecretSafeModule,
     api_calls_result,
     fail_okta_error,
     okta_argument_spec,
@@ -474,7 +475,7 @@ PROVISIONING_OPTIONS = dict(
 
 
 def main():
-    module = AnsibleModule(
+    module = SecretSafeModule(
         argument_spec=okta_argument_spec(**PROVISIONING_OPTIONS),
         required_one_of=[("app_id", "app_label")],
         mutually_exclusive=[("app_id", "app_label")],

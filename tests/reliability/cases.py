@@ -54,7 +54,7 @@ def verdict(case, run):
         return f"expected a failure, got {entry['status']}"
     if not case.fails and entry["status"] == "failed":
         return f"expected success, failed: {result.get('msg')}"
-    if "Traceback" in str(result) or result.get("exception"):
+    if "Traceback (most recent call last)" in str(result):
         return "a Python traceback in the result"
     missing = [word for word in case.words if word.lower() not in text.lower()]
     if missing:

@@ -34,6 +34,9 @@ class SimConfig:
                 bad = set(rate) - set(DEFAULT_RATE_LIMIT)
                 if bad:
                     raise ValueError(f"unknown rate_limit keys: {sorted(bad)}")
+                windows = [rate.get("window", 1)] + [(f or {}).get("window", 1) for f in (rate.get("families") or {}).values()]
+                if any(float(w) <= 0 for w in windows):
+                    raise ValueError("rate_limit window must be a positive number of seconds")
                 self.rate_limit = {**copy.deepcopy(DEFAULT_RATE_LIMIT), **rate}
             if "faults" in changes:
                 faults = changes["faults"] or {}

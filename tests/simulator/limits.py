@@ -3,6 +3,11 @@
 Every Okta answer carries X-Rate-Limit-Limit / -Remaining / -Reset (epoch seconds when the
 window ends). When a family's window is spent the answer is 429 E0000047; when too many requests
 are in flight it is 429 with Limit and Remaining both 0, as Okta reports its concurrency limit.
+
+Windows are fixed and aligned on the epoch clock, as Okta's are: a window of W seconds runs from
+a multiple of W to the next one, so for whole-second windows X-Rate-Limit-Reset is the exact
+instant the budget refills (a window started at the first request would end up to a second
+before the whole second it announces).
 """
 from __future__ import annotations
 
@@ -36,10 +41,11 @@ class RateLimiter:
                 return False, {"X-Rate-Limit-Limit": "0", "X-Rate-Limit-Remaining": "0",
                                "X-Rate-Limit-Reset": str(math.ceil(now + 1))}
             limit, window = self._limits(family)
+            start = math.floor(now / window) * window
             slot = self.windows.get(family)
-            if slot is None or now >= slot[0] + window:
-                slot = self.windows[family] = [now, 0]
-            reset = str(math.ceil(slot[0] + window))
+            if slot is None or slot[0] != start:
+                slot = self.windows[family] = [start, 0]
+            reset = str(math.ceil(start + window))
             if slot[1] >= limit:
                 return False, {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": reset}
             slot[1] += 1

@@ -18,7 +18,7 @@ def test_cli_serves_until_sigterm(tmp_path):
     ca_path = tmp_path / "ca.pem"
     proc = subprocess.Popen([sys.executable, "-m", "tests.simulator", "--port", "0", "--ca-cert", str(ca_path),
                              "--seed", "tests/simulator/seeds/default.yaml", "--published-api-only",
-                             "--rate-limit", "2", "--rate-window", "30"],
+                             "--rate-limit", "2", "--rate-window", "3600"],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         ready = json.loads(proc.stdout.readline())

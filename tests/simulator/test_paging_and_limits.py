@@ -57,6 +57,7 @@ def test_every_list_endpoint_pages_through_each_item_once(okta, sim):
 
 def test_rate_limit_headers_and_429(okta, sim):
     sim.configure(rate_limit={"limit": 3, "window": 2})
+    time.sleep(2 - time.time() % 2 + 0.05)   # start just after a window begins, so all four fall in one window
     answers = [okta.get("/api/v1/apps") for _attempt in range(4)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
     assert [a.headers["X-Rate-Limit-Remaining"] for a in answers] == ["2", "1", "0", "0"]
@@ -67,6 +68,21 @@ def test_rate_limit_headers_and_429(okta, sim):
     assert okta.get("/api/v1/users", params={"limit": 1}).status_code == 200   # another family has its own window
     time.sleep(max(0, reset - time.time()) + 0.1)
     assert okta.get("/api/v1/apps").status_code == 200
+
+
+def test_windows_are_aligned_on_the_epoch_clock_and_reset_is_exact(okta, sim):
+    sim.configure(rate_limit={"limit": 2, "window": 1})
+    time.sleep(1 - time.time() % 1 + 0.05)
+    answers = [okta.get("/api/v1/apps") for _attempt in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    reset = int(answers[2].headers["X-Rate-Limit-Reset"])
+    assert reset == int(time.time()) + 1   # the end of the current epoch second, not a second after it
+    time.sleep(max(0, reset - time.time()) + 0.02)   # just past the announced reset: a fresh budget
+    assert okta.get("/api/v1/apps").status_code == 200
+    sim.configure(rate_limit={"limit": 2, "window": 10})
+    assert int(okta.get("/api/v1/apps").headers["X-Rate-Limit-Reset"]) % 10 == 0
+    with pytest.raises(ValueError, match="window must be a positive number"):
+        sim.configure(rate_limit={"limit": 2, "window": 0})
 
 
 def test_concurrency_limit_reports_zero_limit_and_remaining(okta, sim):

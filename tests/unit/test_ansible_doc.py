@@ -35,7 +35,8 @@ def module_argument_spec(name, monkeypatch):
     def capture(*args, **kwargs):
         raise _ArgumentSpecSeen(dict(kwargs, argument_spec=kwargs.get("argument_spec", args[0] if args else None)))
 
-    monkeypatch.setattr(module, "AnsibleModule", capture)
+    # Modules instantiate the collection's SecretSafeModule (an AnsibleModule) or AnsibleModule itself.
+    monkeypatch.setattr(module, "SecretSafeModule" if hasattr(module, "SecretSafeModule") else "AnsibleModule", capture)
     with pytest.raises(_ArgumentSpecSeen) as seen:
         module.main()
     return seen.value.kwargs["argument_spec"]

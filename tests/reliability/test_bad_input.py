@@ -1,0 +1,113 @@
+"""Bad input: each realistic mistake fails with a message that says what is wrong and what to do,
+never with a traceback, and nothing is written to Okta.
+
+Cases are batched, one task each, into a few ansible-playbook processes (bad_input_cases.py).
+"""
+from __future__ import annotations
+
+import copy
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.integration.test_assignment_helpers import seed_with_users
+from tests.integration.test_provisioning_helpers import credentials
+from tests.integration.test_role_helpers import PLAYBOOKS, org_vars, write_inventory
+from tests.reliability import bad_input_cases as catalogue
+from tests.reliability import figures
+from tests.reliability.cases import tasks_of, verdict
+
+OKTA_FAMILIES = ["apps", "app", "app_users", "app_groups", "users", "groups", "schemas", "api", "oauth2"]
+
+
+def org_state(simulator):
+    """What a write would change: the Okta and Salesforce state, without the counters that reading moves
+    (Okta's id counters, and the failed logins Salesforce counts when a wrong password is tried)."""
+    state = simulator.state()
+    state["okta"].pop("counters", None)
+    for user in state["salesforce"]["users"].values():
+        user.pop("failed_logins", None)
+    return state
+
+
+def add_duplicate_sandbox_app(simulator):
+    """A second Salesforce app labelled 'Salesforce Sandbox' (someone cloned it in the Admin Console)."""
+    app = copy.deepcopy(simulator.state()["okta"]["apps"]["0oasalesforce0002"])
+    app["id"] = "0oasalesforce0003"
+    simulator.patch(["okta", "apps", "0oasalesforce0003"], app)
+
+
+def write_key_files(simulator, inputs):
+    """public.pem: the registered public key (pasted instead of the private one); other.pem: an unregistered key."""
+    client = next(iter(simulator.state()["okta"]["oauth_clients"].values()))
+    (inputs / "public.pem").write_text(client["public_key_pem"])
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = other.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    (inputs / "other.pem").write_text(pem)
+    return [pem] + [line for line in pem.splitlines() if len(line) >= 16 and not line.startswith("-----")]
+
+
+def case_vars(simulator, inputs):
+    sso = simulator.state()["salesforce"]["users"]["okta.sso@acme.com"]
+    return dict(credentials(simulator), sim_url=simulator.url, sim_ca=simulator.ca_path, inputs=str(inputs),
+                oauth_client_id=simulator.oauth_client_id, oauth_private_key=simulator.oauth_private_key_pem,
+                api_token_with_newline=simulator.api_token + "\n", sso_password=sso["password"], sso_token=sso["security_token"])
+
+
+def run_batch(simulator, play, cases, extra_vars, extra_secrets=()):
+    """Run the cases in one playbook; fail listing every case that did not behave, and any write."""
+    before = org_state(simulator)
+    simulator.clear_log()
+    run = play(tasks_of(cases), extra_vars=extra_vars, extra_secrets=(catalogue.WRONG_PASSWORD, *extra_secrets))
+    verdicts = {case.name: verdict(case, run) for case in cases}
+    writes = [(entry["method"], entry["path"], entry["status"]) for entry in simulator.writes()]
+    unchanged = org_state(simulator) == before
+    passed = [name for name, problem in verdicts.items() if problem is None] if not writes and unchanged else []
+    figures.add(bad_input_tried=len(cases), bad_input_passed=len(passed))
+    assert {name: problem for name, problem in verdicts.items() if problem} == {}
+    assert writes == []
+    assert unchanged, "a case changed the org's state"
+    return run
+
+
+def test_connection_options_auth_and_app_selection(simulator, play, inputs_dir):
+    add_duplicate_sandbox_app(simulator)
+    other_key = write_key_files(simulator, inputs_dir)
+    cases = catalogue.okta_connection_cases() + catalogue.okta_answer_cases()
+    run_batch(simulator, play, cases, case_vars(simulator, inputs_dir), extra_secrets=other_key + ["00canary-wrong-token-not-issued-2b91"])
+
+
+def test_provisioning_assignment_and_salesforce_options(simulator, play, inputs_dir):
+    # Assignments exist, so that a mistaken exclusive list would have something to remove.
+    simulator.reset(seed=seed_with_users(60, assignments={
+        "users": [{"login": "user0001@acme.com"}, {"login": "user0002@acme.com"}], "groups": [{"name": "Sales", "priority": 0}]}))
+    cases = catalogue.provisioning_cases() + catalogue.assignment_cases() + catalogue.salesforce_cases()
+    run_batch(simulator, play, cases, case_vars(simulator, inputs_dir))
+
+
+def test_answers_slower_than_the_timeout(simulator, play, inputs_dir):
+    simulator.configure(faults={"latency_ms": 2500, "families": OKTA_FAMILIES + ["salesforce"]})
+    run_batch(simulator, play, catalogue.timeout_cases(), case_vars(simulator, inputs_dir))
+
+
+def test_role_variables_with_mistakes(simulator, play, tmp_path, inputs_dir):
+    """One org per mistake in one run of the enable playbook: each org fails with its own message."""
+    cases = catalogue.role_cases()
+    hosts = {name: org_vars(simulator, tmp_path / "reports", **changes) for name, (changes, _words) in cases.items()}
+    before = org_state(simulator)
+    simulator.clear_log()
+    run = play(PLAYBOOKS / "enable_salesforce_provisioning.yml", inventory=write_inventory(inputs_dir / "orgs.json", hosts),
+               extra_secrets=[catalogue.WRONG_PASSWORD])
+    problems = {}
+    for name, (_changes, words) in cases.items():
+        failed = [r["result"] for r in run.results if r["host"] == name and r["status"] == "failed"]
+        message = str(failed[-1].get("msg")) if failed else ""
+        missing = [word for word in words if word.lower() not in message.lower()]
+        if not failed or missing:
+            problems[name] = f"lacks {missing}: {message[:500]}" if failed else "did not fail"
+    writes = [(entry["method"], entry["path"], entry["status"]) for entry in simulator.writes()]
+    unchanged = org_state(simulator) == before
+    figures.add(bad_input_tried=len(cases), bad_input_passed=len(cases) - len(problems) if not writes and unchanged else 0)
+    assert problems == {}
+    assert writes == []
+    assert unchanged, "a case changed the org's state"
