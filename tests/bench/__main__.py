@@ -26,7 +26,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.bench.playbooks import ensure_collection_link, module_play, run_playbook, uri_play
+from tests.ansible_env import ensure_collection_link
+from tests.bench.playbooks import module_play, run_playbook, uri_play
 from tests.simulator import Simulator
 
 APP_ID = "0oasalesforce0001"

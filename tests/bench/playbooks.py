@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -17,17 +16,7 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
-COLLECTIONS = REPO / "build" / "collections"
-CALLBACKS = REPO / "tests" / "integration" / "callback_plugins"
-ANSIBLE_PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
-
-
-def ensure_collection_link():
-    link = COLLECTIONS / "ansible_collections" / "idm" / "okta_salesforce"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO)
+from tests.ansible_env import ANSIBLE_PLAYBOOK, ansible_env
 
 
 @dataclass
@@ -48,20 +37,7 @@ def run_playbook(play, workdir):
     playbook = workdir / "playbook.yml"
     playbook.write_text(yaml.safe_dump([play], width=1000))
     results_file = workdir / "results.jsonl"
-    env = dict(os.environ)
-    env.update({
-        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
-        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-        "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
-        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-        "RECORD_RESULTS_FILE": str(results_file),
-        "ANSIBLE_LOCALHOST_WARNING": "false",
-        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-        "ANSIBLE_NOCOLOR": "true",
-        "ANSIBLE_RETRY_FILES_ENABLED": "false",
-        "ANSIBLE_LOCAL_TEMP": str(workdir / "tmp"),
-        "ANSIBLE_HOME": str(workdir / "ansible_home"),
-    })
+    env = ansible_env(os.environ, workdir, results_file)
     started = time.monotonic()
     proc = subprocess.run([ANSIBLE_PLAYBOOK, str(playbook), "-i", "localhost,"], cwd=workdir, env=env,
                           capture_output=True, text=True, check=False)

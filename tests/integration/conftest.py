@@ -8,26 +8,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.ansible_env import ANSIBLE_PLAYBOOK, REPO, ansible_env, ensure_collection_link
 from tests.simulator import Simulator
 
-REPO = Path(__file__).resolve().parents[2]
-COLLECTIONS = REPO / "build" / "collections"
 DEFAULT_SEED = REPO / "tests" / "simulator" / "seeds" / "default.yaml"
-ANSIBLE_PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
-
-
-def ensure_collection_link() -> None:
-    link = COLLECTIONS / "ansible_collections" / "idm" / "okta_salesforce"
-    if not link.exists():
-        link.parent.mkdir(parents=True, exist_ok=True)
-        link.symlink_to(REPO)
 
 
 @dataclass
@@ -114,20 +104,7 @@ def run_playbook(simulator, tmp_path):
             cmd.append("--diff")
         if verbosity:
             cmd.append("-" + "v" * verbosity)
-        run_env = dict(os.environ)
-        run_env.update({
-            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
-            "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
-            "ANSIBLE_CALLBACK_PLUGINS": str(Path(__file__).with_name("callback_plugins")),
-            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-            "RECORD_RESULTS_FILE": str(results_file),
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_NOCOLOR": "true",
-            "ANSIBLE_RETRY_FILES_ENABLED": "false",
-            "ANSIBLE_LOCAL_TEMP": str(workdir / "tmp"),
-            "ANSIBLE_HOME": str(workdir / "ansible_home"),
-        })
+        run_env = ansible_env(os.environ, workdir, results_file)
         run_env.update(env or {})
         proc = subprocess.run(cmd, cwd=workdir, env=run_env, capture_output=True, text=True, timeout=900, check=False)
         results = []
