@@ -165,7 +165,7 @@ def installed_collection(tmp_path_factory):
     built = run([BIN / "ansible-galaxy", "collection", "build", "--output-path", work, REPO])
     assert built.returncode == 0, built.stdout + built.stderr
     tarball = next(work.glob("idm-okta_salesforce-*.tar.gz"))
-    installed = run([BIN / "ansible-galaxy", "collection", "install", "--offline", "--no-deps",
+    installed = run([BIN / "ansible-galaxy", "collection", "install", "--offline", "--no-deps", "--force",
                      "-p", work / "collections", tarball])
     assert installed.returncode == 0, installed.stdout + installed.stderr
     return SimpleNamespace(tarball=tarball, path=work / "collections")
