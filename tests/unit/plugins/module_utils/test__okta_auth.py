@@ -9,6 +9,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from werkzeug import Response
 
+from tests.unit.plugins.module_utils.fake_time import FakeTime
+
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import (
     DEFAULT_SCOPES,
     SigningKey,
@@ -59,19 +61,6 @@ class TokenEndpoint:
         body = {"token_type": "Bearer", "expires_in": self.expires_in, "access_token": f"tok-{len(self.forms)}",
                 "scope": request.form.get("scope")}
         return Response(json.dumps(body), content_type="application/json")
-
-
-class FakeTime:
-    def __init__(self, start):
-        self.now = start
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def oauth_client(httpserver, pem, **kwargs):

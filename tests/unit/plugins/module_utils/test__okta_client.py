@@ -12,6 +12,8 @@ from urllib.parse import quote_plus
 import pytest
 from werkzeug import Response
 
+from tests.unit.plugins.module_utils.fake_time import FakeTime
+
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import (
     OktaApiError,
     OktaClient,
@@ -26,24 +28,9 @@ SF_SECURITY_TOKEN = "SecTokCanary9qXz"
 NOW = 1_750_000_000.0
 
 
-class FakeTime:
-    """Injected clock and sleep: sleeps are recorded and advance the clock, nothing really waits."""
-
-    def __init__(self, start=NOW):
-        self.now = start
-        self.sleeps = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def fake_time():
-    return FakeTime()
+    return FakeTime(NOW)
 
 
 @pytest.fixture
