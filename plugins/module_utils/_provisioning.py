@@ -31,7 +31,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._desired_state
     managed_view,
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provisioning_settings as settings
-from ansible_collections.idm.okta_salesforce.plugins.module_utils import _salesforce_connection as connection
+from ansible_collections.idm.okta_salesforce.plugins.module_utils import _okta_api_integration as connection
 
 APPS_PATH = "/api/v1/apps"
 FEATURE_PATH = "/api/v1/apps/{app_id}/features/{name}"

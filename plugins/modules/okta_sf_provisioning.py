@@ -420,7 +420,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning 
     ProvisioningReconciler,
     wanted_from_params,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_connection import (
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_integration import (
     CredentialsRejected,
     PublishedApiOnly,
 )

@@ -15,7 +15,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning_
     DEFAULT_TO_APP,
     SettingsInputError,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_connection import CredentialsInputError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_integration import CredentialsInputError
 
 APP_ID = "0oasf1"
 APP_PATH = f"/api/v1/apps/{APP_ID}"

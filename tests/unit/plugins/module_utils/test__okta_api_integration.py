@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.idm.okta_salesforce.plugins.module_utils import _salesforce_connection as sfc
+from ansible_collections.idm.okta_salesforce.plugins.module_utils import _okta_api_integration as sfc
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 
 ORG_URL = "https://acme.okta.com"
