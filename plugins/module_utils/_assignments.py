@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError, InputError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_checks import (
     attribute_problems,
     duplicate_problems,
@@ -46,8 +47,12 @@ FAILURES_IN_MESSAGE = 25
 MAX_WORKERS = 32    # the client's connection pool size
 
 
-class AssignmentInputError(ValueError):
+class AssignmentInputError(InputError):
     """Bad input found before any write; the message lists every problem and says what to do."""
+
+
+class AssignmentWritesFailed(CollectionError):
+    """Some writes failed after all the others were sent; the fields are the module's result."""
 
 
 @dataclass
@@ -147,8 +152,11 @@ def reconcile_assignments(client, app, request, check_mode=False):
     else:
         outcomes = apply_changes(client, app_id, plan.changes, request.max_workers, request.update_profiles)
     result = _result(plan, outcomes)
-    result.update(app={"id": app_id, "label": app.get("label"), "name": app.get("name")},
-                  diff=diff, api_calls=api_call_counts(client))
+    result.update(app={"id": app_id, "label": app.get("label"), "name": app.get("name")})
+    if result["failures"]:
+        raise AssignmentWritesFailed(failure_message(result), **result)
+    result["diff"] = diff
+    result["warnings"] = [f"{entry['user']} was not removed: {entry['reason']}." for entry in plan.not_removed]
     return result
 
 
@@ -193,13 +201,6 @@ def _result(plan, outcomes):
             unchanged += 1
     changed = any(lists.values())
     return dict(changed=changed, unchanged=unchanged, failures=failures, not_removed=plan.not_removed, **lists)
-
-
-def api_call_counts(client):
-    """Requests sent so far, by method and in total (retries included)."""
-    counts = {method: int(count) for method, count in sorted(dict(client.calls).items())}
-    counts["total"] = int(client.api_calls)
-    return counts
 
 
 def failure_message(result):

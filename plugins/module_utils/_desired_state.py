@@ -102,9 +102,6 @@ class StateDiff:
         self.before[section] = mask_secrets(before)
         self.after[section] = mask_secrets(after)
 
-    def section_changed(self, section):
-        return self.before.get(section) != self.after.get(section)
-
     @property
     def changed(self):
         return self.before != self.after

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError, InputError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import admin_console_url
 
@@ -48,26 +49,24 @@ _FAULT_ADVICE = {
 }
 
 
-class CredentialsInputError(ValueError):
+class CredentialsInputError(InputError):
     """The Salesforce credentials given cannot be right; raised before any request is sent."""
 
 
-class CredentialsRejected(Exception):
+class CredentialsRejected(CollectionError):
     """Okta tested the API credentials against Salesforce and Salesforce refused them."""
 
     def __init__(self, message, fault_code, okta_error):
-        super().__init__(message)
+        super().__init__(message, fault_code=fault_code, okta_error=okta_error.to_dict())
         self.fault_code = fault_code
-        self.okta_error = okta_error
 
 
-class PublishedApiOnly(Exception):
+class PublishedApiOnly(CollectionError):
     """The org answers only Okta's published API: Salesforce provisioning cannot be set through it."""
 
     def __init__(self, message, admin_url, okta_error=None):
-        super().__init__(message)
+        super().__init__(message, admin_url=admin_url, okta_error=okta_error.to_dict() if okta_error else None)
         self.admin_url = admin_url
-        self.okta_error = okta_error
 
 
 @dataclass

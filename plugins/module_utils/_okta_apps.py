@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 
 # Okta-hosted org domains: their Admin Console lives on `{org}-admin.<domain>`.
@@ -17,7 +18,7 @@ OKTA_DOMAINS = ("okta.com", "oktapreview.com", "okta-emea.com")
 APPS_PAGE_SIZE = 200
 
 
-class AppLookupError(Exception):
+class AppLookupError(CollectionError):
     """The app asked for is missing or ambiguous; the message lists the candidates (label and id)."""
 
 
@@ -90,6 +91,10 @@ def admin_console_url(org_url, app_id, app_name="salesforce"):
     return f"{parts.scheme}://{netloc}{path}"
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def app_summary(client, app):
     """The fields of an app that results and reports show."""
     settings = (app.get("settings") or {}).get("app") or {}
@@ -97,8 +102,9 @@ def app_summary(client, app):
         "id": app.get("id"),
         "label": app.get("label"),
         "name": app.get("name"),
-        "instance_type": settings.get("instanceType"),
-        "integration_type": settings.get("integrationType"),
+        # Lower case, as the modules' instance_type and integration_type options spell them.
+        "instance_type": _lower(settings.get("instanceType")),
+        "integration_type": _lower(settings.get("integrationType")),
         "status": app.get("status"),
         "admin_url": admin_console_url(client.org_url, app.get("id"), app.get("name") or "salesforce"),
     }

@@ -28,6 +28,8 @@ except ImportError:
     HAS_JWT = False
     JWT_IMPORT_ERROR = traceback.format_exc()
 
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import InputError
+
 DEFAULT_SCOPES = (
     "okta.apps.read",
     "okta.apps.manage",
@@ -53,7 +55,7 @@ AUTH_HELP = (
 )
 
 
-class OktaConfigError(ValueError):
+class OktaConfigError(InputError):
     """Bad connection options: http to a non-loopback host, no or two auth methods, unreadable key."""
 
 
@@ -188,7 +190,6 @@ class PrivateKeyJwtAuth:
         self._header = None
         self._expires_at = 0.0
         self._granted = None
-        self.token_requests = 0
 
     def client_assertion(self):
         """A fresh signed JWT: iss = sub = client_id, aud = the token endpoint, unique jti, short life."""
@@ -236,7 +237,6 @@ class PrivateKeyJwtAuth:
         return True
 
     def _refresh(self):
-        self.token_requests += 1
         answer = self.fetch_token(self.token_url, self.token_form()) or {}
         token = answer.get("access_token") if isinstance(answer, dict) else None
         if not token:

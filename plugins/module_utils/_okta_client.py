@@ -35,11 +35,14 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import OktaConfigError, select_auth
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_rate_limits import RateLimitPacer
 
-COLLECTION_VERSION = "0.1.0"
-USER_AGENT = f"idm.okta_salesforce/{COLLECTION_VERSION}"
+# The collection's version lives in galaxy.yml only; the ansible-core version still helps Okta support.
+USER_AGENT = f"idm.okta_salesforce ansible-core/{ANSIBLE_VERSION}"
 MASK = "********"
 # Sized for the assignment module's worker threads (default 8) with room for a larger max_workers.
 POOL_SIZE = 32
@@ -48,6 +51,7 @@ BACKOFF_CAP = 20.0
 MIN_SECRET_LENGTH = 4
 
 _IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
+_READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 _LINK_RE = re.compile(r"<([^>]*)>([^<]*)")
 _OBJECT_REPR_RE = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*")
 _HTML_TAG_RE = re.compile(r"<[^>]*>")
@@ -160,7 +164,7 @@ class SecretScrubber:
         return pattern.sub(MASK, text)
 
 
-class OktaApiError(Exception):
+class OktaApiError(CollectionError):
     """Any failed Okta call: HTTP status >= 400 after retries, or a transport error (status None).
 
     Built only by OktaClient, which scrubs every field, so str(error) never shows a secret.
@@ -177,6 +181,7 @@ class OktaApiError(Exception):
         self.path = path
         self.hint = hint    # what to do, for errors whose remedy is known (401, 403)
         super().__init__(self._message())
+        self.fields = {"okta_error": self.to_dict()}
 
     def _message(self):
         where = f"{self.method} {self.path}"
@@ -293,6 +298,7 @@ class OktaClient:
         self._random = random.Random()
         self._lock = threading.Lock()
         self._calls = collections.Counter()
+        self._writes_accepted = 0
         self._pacer = RateLimitPacer(clock=clock)
         self._scrubber = SecretScrubber()
         self._verify = (ca_path or True) if validate_certs else False
@@ -348,6 +354,12 @@ class OktaClient:
     def api_calls(self):
         with self._lock:
             return sum(self._calls.values())
+
+    @property
+    def writes_accepted(self):
+        """Write requests (not the OAuth token request) that Okta answered with success."""
+        with self._lock:
+            return self._writes_accepted
 
     @property
     def rate_limit(self):
@@ -442,7 +454,7 @@ class OktaClient:
 
     def _send(self, method, url, json_body=None, form=None, idempotent=False, authenticated=True):
         family = rate_limit_family(urlsplit(url).path)
-        if authenticated and method not in ("GET", "HEAD", "OPTIONS"):
+        if authenticated and method not in _READ_METHODS:
             self._refuse_without_scope(method, url)
         retries = 0
         refreshed = False
@@ -489,7 +501,11 @@ class OktaClient:
                 retries += 1
                 self._sleep(self._backoff(retries))
                 continue
-            return self._answer(method, url, response, request_id, retries)
+            answer = self._answer(method, url, response, request_id, retries)
+            if authenticated and method not in _READ_METHODS:
+                with self._lock:
+                    self._writes_accepted += 1
+            return answer
 
     def _transmit(self, method, url, json_body, form, headers):
         with self._lock:

@@ -1,28 +1,42 @@
 # -*- coding: utf-8 -*-
 # Copyright: idm.okta_salesforce contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every Okta module shares: the connection options, the client, and one way to fail.
+"""The one module shell of this collection: Okta options, a lazy client, and one way to end a run.
 
 Internal to this collection; the interface may change without notice.
-The options are documented in the `idm.okta_salesforce.okta` doc fragment; keep both in step.
+A module is its option declaration plus one call:
+
+    def main():
+        module = OktaModule(argument_spec=OPTIONS, required_one_of=[("app_id", "app_label")])
+        module.run(lambda m: reconcile(m.client, m.params, check_mode=m.check_mode))
+
+`run` calls the work function, which returns the result dict (with `changed`, and `diff` and
+`warnings` when it has them). Every result, success or failure, gets `api_calls` in one shape;
+`diff` is kept only in diff mode. A `CollectionError` becomes a clean failure with its fields;
+any other exception is a bug in the collection and is reported as one: never a traceback, never
+a secret, always what was already written. The Okta options are documented in the
+`idm.okta_salesforce.okta` doc fragment; keep both in step.
 """
 
 from __future__ import annotations
 
-import contextlib
+import os
+import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 from ansible.module_utils.errors import NoLogError
 
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import DEFAULT_SCOPES, HAS_JWT, JWT_IMPORT_ERROR
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import (
-    HAS_REQUESTS,
-    REQUESTS_IMPORT_ERROR,
-    OktaApiError,
-    OktaClient,
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import (
+    DEFAULT_SCOPES,
+    HAS_JWT,
     OktaConfigError,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import AppLookupError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import (
+    HAS_REQUESTS,
+    OktaClient,
+    SecretScrubber,
+)
 
 OKTA_ARGUMENT_SPEC = dict(
     org_url=dict(type="str", fallback=(env_fallback, ["OKTA_ORG_URL"])),
@@ -45,18 +59,134 @@ OKTA_MUTUALLY_EXCLUSIVE = [
     ["private_key", "private_key_file"],
 ]
 
-_CLIENT_OPTIONS = tuple(OKTA_ARGUMENT_SPEC)
+
+def okta_argument_spec(**extra):
+    """OKTA_ARGUMENT_SPEC merged with a module's own options (a module option wins on a name clash)."""
+    spec = {name: dict(option) for name, option in OKTA_ARGUMENT_SPEC.items()}
+    spec.update(extra)
+    return spec
 
 
-class SecretSafeModule(AnsibleModule):
-    """AnsibleModule that never shows the value of a no_log option, even when an option has the wrong type.
+def _where(error):
+    """`file.py, line n, in function` of the innermost frame of the collection that raised `error`."""
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [frame for frame in frames if "okta_salesforce" in frame.filename and not frame.filename.endswith("_okta_module.py")]
+    frame = (ours or frames or [None])[-1]
+    if frame is None:
+        return "an unknown place"
+    return f"{os.path.basename(frame.filename)}, line {frame.lineno}, in {frame.name}"
 
-    Ansible lists the values to hide while it checks the options; a value of the wrong type in an option
-    with suboptions (a string where a dict or a list of dicts is expected) stops that listing, and the
-    failure would then echo the API token and passwords in `invocation`. The top-level no_log options
-    are hidden here whatever happened, and the failure names the option at fault.
-    """
 
+class OktaModule(AnsibleModule):
+    """AnsibleModule with the Okta options, a client built on first use, and one handler for the run."""
+
+    def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
+        kwargs.setdefault("supports_check_mode", True)
+        super().__init__(argument_spec=okta_argument_spec(**argument_spec),
+                         mutually_exclusive=OKTA_MUTUALLY_EXCLUSIVE + list(mutually_exclusive or []), **kwargs)
+        self._client = None
+        self._scrubber = SecretScrubber()
+        for name, option in self.argument_spec.items():
+            if option.get("no_log") and isinstance(self.params.get(name), str):
+                self._scrubber.add(self.params[name])
+
+    # ---- the Okta client ------------------------------------------------------------------------
+    @property
+    def client(self):
+        """The OktaClient of the Okta options, built on first use; OktaConfigError when they are wrong."""
+        if self._client is None:
+            self._client = self._new_client()
+        return self._client
+
+    def _new_client(self):
+        params = self.params
+        if not HAS_REQUESTS:
+            raise OktaConfigError(missing_required_lib("requests"))
+        if params.get("client_id") and not params.get("api_token") and not HAS_JWT:
+            raise OktaConfigError(missing_required_lib("PyJWT and cryptography (pip install 'PyJWT[crypto]')"))
+        options = {name: params.get(name) for name in OKTA_ARGUMENT_SPEC if params.get(name) is not None}
+        options["org_url"] = params.get("org_url")  # OktaClient says what a missing one means
+        if options.get("validate_certs") is False:
+            self.warn("validate_certs is false: the Okta server's TLS certificate is not checked, so the connection "
+                      "(and the credentials it carries) can be intercepted. Use ca_path for a private CA instead.")
+        client = OktaClient(**options)
+        for name, option in self.argument_spec.items():
+            if option.get("no_log") and isinstance(params.get(name), str):
+                client.add_secret(params[name])
+        return client
+
+    def add_secret(self, value):
+        """A value that must never appear in the result (e.g. a secret the module derived)."""
+        self._scrubber.add(value)
+        if self._client is not None:
+            self._client.add_secret(value)
+
+    @property
+    def api_calls(self):
+        """Okta requests sent by this task, by HTTP method and in total (retries and token requests included)."""
+        counts = dict(sorted(self._client.calls.items())) if self._client is not None else {}
+        counts["total"] = sum(counts.values())
+        return counts
+
+    @property
+    def writes_accepted(self):
+        """Okta write requests that Okta answered with success."""
+        return self._client.writes_accepted if self._client is not None else 0
+
+    # ---- the run --------------------------------------------------------------------------------
+    def run(self, work):
+        """Run `work(self)` and end the task with its result, or with one clean failure."""
+        failure = None
+        try:
+            result = work(self)
+        except CollectionError as error:
+            failure = dict(error.result_fields(), msg=str(error))
+        except Exception as error:  # pylint: disable=broad-exception-caught  # a bug: reported, never a traceback
+            failure = {"msg": self._bug_message(error)}
+        finally:
+            if self._client is not None:
+                self._client.close()
+        # fail_json is called outside the except blocks: inside one, Ansible would attach the traceback.
+        if failure is not None:
+            self._warn_all(failure.pop("warnings", None))
+            failure.pop("diff", None)
+            self.fail_json(**self._scrubbed(dict(failure, changed=self.writes_accepted > 0, api_calls=self.api_calls)))
+        self._warn_all(result.pop("warnings", None))
+        diff = result.pop("diff", None)
+        if self._diff and diff is not None:
+            result["diff"] = diff
+        result.setdefault("changed", False)
+        self.exit_json(**self._scrubbed(dict(result, api_calls=self.api_calls)))
+
+    def _warn_all(self, warnings):
+        for warning in warnings or []:
+            self.warn(self._scrubbed(warning))
+
+    def _bug_message(self, error):
+        calls = self.api_calls
+        by_method = ", ".join(f"{count} {method}" for method, count in calls.items() if method != "total") or "none"
+        writes = self.writes_accepted
+        written = (f"{writes} write(s) were accepted by Okta before it, so the org was changed: run the task in check "
+                   "mode to see where it stands." if writes else "Nothing was written to Okta.")
+        return (f"Unexpected error in the idm.okta_salesforce collection (a bug; please report it with this message): "
+                f"{type(error).__name__}: {error} (in {_where(error)}). Okta API calls made: {calls['total']} ({by_method}). "
+                + written)
+
+    def _scrubbed(self, value):
+        """`value` with every secret the module knows masked (in messages, fields, nested lists and dicts)."""
+        if isinstance(value, str):
+            text = self._scrubber.scrub(value)
+            return self._client.scrub(text) if self._client is not None else text
+        if isinstance(value, dict):
+            return {key: self._scrubbed(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self._scrubbed(item) for item in value]
+        return value
+
+    # ---- no_log safety when an option has the wrong type ----------------------------------------
+    # Ansible lists the values to hide while it checks the options; a value of the wrong type in an
+    # option with suboptions stops that listing, and the failure would then echo the API token and
+    # passwords in `invocation`. The top-level no_log options are hidden here whatever happened.
     def _hide_no_log_options(self):
         params = self.params if isinstance(getattr(self, "params", None), dict) else {}
         for name, option in (getattr(self, "argument_spec", None) or {}).items():
@@ -79,60 +209,3 @@ class SecretSafeModule(AnsibleModule):
     def exit_json(self, **kwargs):
         self._hide_no_log_options()
         super().exit_json(**kwargs)
-
-
-def okta_argument_spec(**extra):
-    """OKTA_ARGUMENT_SPEC merged with a module's own options (a module option wins on a name clash)."""
-    spec = {name: dict(option) for name, option in OKTA_ARGUMENT_SPEC.items()}
-    spec.update(extra)
-    return spec
-
-
-def okta_client_from_module(module, **client_kwargs):
-    """An OktaClient from the module's Okta options; fails the module with a clear message if they are wrong.
-
-    `client_kwargs` reach OktaClient as they are (tests pass `sleep` and `clock`).
-    """
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    params = module.params
-    if params.get("client_id") and not params.get("api_token") and not HAS_JWT:
-        module.fail_json(msg=missing_required_lib("PyJWT and cryptography (pip install 'PyJWT[crypto]')"),
-                         exception=JWT_IMPORT_ERROR)
-    options = {name: params.get(name) for name in _CLIENT_OPTIONS if params.get(name) is not None}
-    options["org_url"] = params.get("org_url")  # OktaClient says what a missing one means
-    if options.get("validate_certs") is False:
-        module.warn("validate_certs is false: the Okta server's TLS certificate is not checked, so the connection "
-                    "(and the credentials it carries) can be intercepted. Use ca_path for a private CA instead.")
-    options.update(client_kwargs)
-    try:
-        return OktaClient(**options)
-    except OktaConfigError as error:
-        module.fail_json(msg=str(error))
-    return None  # not reached: fail_json exits
-
-
-def api_calls_result(client):
-    """`{"api_calls": n}` for a result: requests sent to Okta by this task (retries included)."""
-    return {"api_calls": client.api_calls if client is not None else 0}
-
-
-def fail_okta_error(module, error, **result):
-    """Fail the module with the Okta error's one-line message and its fields in `okta_error`."""
-    module.fail_json(msg=str(error), okta_error=error.to_dict(), **result)
-
-
-@contextlib.contextmanager
-def okta_failures(module, client=None, **result):
-    """Turn Okta and app-lookup errors raised inside the block into a clean module failure.
-
-    The failure carries `result` (what the module knows so far) and `api_calls` when a client is given:
-        with okta_failures(module, client):
-            app = find_app(client, app_id=module.params["app_id"])
-    """
-    try:
-        yield
-    except OktaApiError as error:
-        fail_okta_error(module, error, **dict(result, **(api_calls_result(client) if client is not None else {})))
-    except (AppLookupError, OktaConfigError) as error:
-        module.fail_json(msg=str(error), **dict(result, **(api_calls_result(client) if client is not None else {})))

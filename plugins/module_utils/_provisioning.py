@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import (
     AppLookupError,
     admin_console_url,
@@ -34,18 +34,14 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provis
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _okta_api_integration as connection
 
 APPS_PATH = "/api/v1/apps"
-FEATURE_PATH = "/api/v1/apps/{app_id}/features/{name}"
+# What create_app makes when instance_type / integration_type are not set.
+NEW_APP_TYPES = {"instance_type": "production", "integration_type": "standard"}
 # Read-only members of an app object, left out of the PUT that updates it.
 _APP_READ_ONLY = ("_links", "_embedded", "created", "lastUpdated", "features", "orn")
 
 
-class ProvisioningError(Exception):
+class ProvisioningError(CollectionError):
     """A failure whose message already says what is wrong and what to do."""
-
-    def __init__(self, message, okta_error=None, **details):
-        super().__init__(message)
-        self.okta_error = okta_error
-        self.details = details
 
 
 @dataclass
@@ -88,10 +84,6 @@ class _Plan:
 
 def _upper(value):
     return value.upper() if value else None
-
-
-def _lower(value):
-    return value.lower() if isinstance(value, str) else value
 
 
 class ProvisioningReconciler:
@@ -140,20 +132,19 @@ class ProvisioningReconciler:
         wanted = self.wanted
         try:
             app = find_app(self.client, app_id=wanted.app_id, app_label=wanted.app_label)
-        except AppLookupError as error:
+        except AppLookupError:
             # find_app raises the same error for "missing" and "ambiguous": create only when no
             # Salesforce app carries the label, even in another letter case.
             if not (wanted.create_app and wanted.app_label and _label_is_free(self.client, wanted.app_label)):
-                raise ProvisioningError(str(error)) from None
+                raise
             app = None
         wanted_types = drop_unset({"instance_type": wanted.instance_type, "integration_type": wanted.integration_type})
         if app is None:
-            new_app = {"label": wanted.app_label, "instance_type": wanted.instance_type or "production",
-                       "integration_type": wanted.integration_type or "standard"}
+            new_app = dict(self._new_app_types(), label=wanted.app_label)
             self.diff.record("app", {"exists": False}, dict(new_app, exists=True))
             return
         self.plan.app = app
-        current_types = _app_types(app)
+        current_types = {name: value for name, value in app_summary(self.client, app).items() if name in NEW_APP_TYPES}
         changes = differences(wanted_types, current_types)
         if wanted_types:
             self.diff.record("app", managed_view(current_types, wanted_types), deep_merge(managed_view(current_types, wanted_types), changes))
@@ -267,17 +258,7 @@ class ProvisioningReconciler:
         self._plan_capabilities(caps)
 
     def _read_features(self):
-        """Both capabilities objects, or None when Okta answers 400 (provisioning off, or not exposed)."""
-        caps = {}
-        for name in (settings.USER_PROVISIONING, settings.INBOUND_PROVISIONING):
-            try:
-                answer = self.client.get(FEATURE_PATH.format(app_id=self.plan.app["id"], name=name))
-            except OktaApiError as error:
-                if error.status == 400:
-                    return None
-                raise
-            caps[name] = (answer or {}).get("capabilities") or {}
-        return caps
+        return settings.read_capabilities(self.client, self.plan.app["id"])
 
     def _plan_capabilities(self, caps):
         plan, wanted = self.plan, self.wanted
@@ -343,18 +324,18 @@ class ProvisioningReconciler:
         app_id = plan.app["id"]
         if plan.to_app_changes:
             body = settings.user_provisioning_body(plan.to_app_changes)
-            self.client.put(FEATURE_PATH.format(app_id=app_id, name=settings.USER_PROVISIONING), json=body)
+            self.client.put(settings.FEATURE_PATH.format(app_id=app_id, name=settings.USER_PROVISIONING), json=body)
             self.wrote = True
         if plan.to_okta_after is not None:
             body = settings.inbound_provisioning_body(plan.to_okta_after, plan.current_caps.get(settings.INBOUND_PROVISIONING))
-            self.client.put(FEATURE_PATH.format(app_id=app_id, name=settings.INBOUND_PROVISIONING), json=body)
+            self.client.put(settings.FEATURE_PATH.format(app_id=app_id, name=settings.INBOUND_PROVISIONING), json=body)
             self.wrote = True
 
     def _create_app(self):
-        wanted = self.wanted
-        body = {"name": "salesforce", "label": wanted.app_label, "signOnMode": "SAML_2_0",
-                "settings": {"app": {"instanceType": _upper(wanted.instance_type or "production"),
-                                     "integrationType": _upper(wanted.integration_type or "standard")}}}
+        types = self._new_app_types()
+        body = {"name": "salesforce", "label": self.wanted.app_label, "signOnMode": "SAML_2_0",
+                "settings": {"app": {"instanceType": _upper(types["instance_type"]),
+                                     "integrationType": _upper(types["integration_type"])}}}
         self.plan.app = self.client.post(APPS_PATH, json=body, params={"activate": "true"})
         self.wrote = True
         if self.wanted.manage_connection:
@@ -411,12 +392,13 @@ class ProvisioningReconciler:
 
     def _app_result(self, app):
         if app is None:
-            wanted = self.wanted
-            return {"id": None, "label": wanted.app_label, "name": "salesforce",
-                    "instance_type": wanted.instance_type or "production",
-                    "integration_type": wanted.integration_type or "standard",
-                    "status": None, "admin_url": None}
-        return dict(app_summary(self.client, app), **_app_types(app))
+            return dict(self._new_app_types(), id=None, label=self.wanted.app_label, name="salesforce",
+                        status=None, admin_url=None)
+        return app_summary(self.client, app)
+
+    def _new_app_types(self):
+        wanted = {"instance_type": self.wanted.instance_type, "integration_type": self.wanted.integration_type}
+        return dict(NEW_APP_TYPES, **drop_unset(wanted))
 
     # ---- helpers ----------------------------------------------------------------------------
     def _app_name(self):
@@ -429,14 +411,7 @@ class ProvisioningReconciler:
         return admin_console_url(self.client.org_url, self.plan.app["id"])
 
     def _published_api_only(self, reason=None):
-        error = connection.published_api_only(self.client.org_url, self.plan.app["id"], reason=reason)
-        return ProvisioningError(str(error), admin_url=error.admin_url)
-
-
-def _app_types(app):
-    app_settings = (app.get("settings") or {}).get("app") or {}
-    return {"instance_type": _lower(app_settings.get("instanceType")),
-            "integration_type": _lower(app_settings.get("integrationType"))}
+        return connection.published_api_only(self.client.org_url, self.plan.app["id"], reason=reason)
 
 
 def _label_is_free(client, label):
@@ -497,7 +472,3 @@ def wanted_from_params(params):
         to_okta=to_okta,
     )
 
-
-def reconcile_provisioning(client, wanted, check_mode=False):
-    """Bring the app's provisioning to `wanted`; returns the module result (see the module's RETURN)."""
-    return ProvisioningReconciler(client, wanted, check_mode).run()

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import InputError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+
 try:
     import zoneinfo
 except ImportError:  # pragma: no cover - Python >= 3.9 has it
@@ -19,6 +22,7 @@ except ImportError:  # pragma: no cover - Python >= 3.9 has it
 
 USER_PROVISIONING = "USER_PROVISIONING"
 INBOUND_PROVISIONING = "INBOUND_PROVISIONING"
+FEATURE_PATH = "/api/v1/apps/{app_id}/features/{name}"
 
 # Okta's defaults for a feature nobody has set yet (every status DISABLED, seed RANDOM, ...).
 DEFAULT_TO_APP = {
@@ -58,7 +62,7 @@ _PUSH_FEATURES = {
 }
 
 
-class SettingsInputError(ValueError):
+class SettingsInputError(InputError):
     """A wanted setting that Okta would refuse or misread; raised before any request is sent."""
 
 
@@ -72,6 +76,20 @@ def _status(flag):
 
 def _lower(value, default):
     return value.lower() if isinstance(value, str) else default
+
+
+def read_capabilities(client, app_id):
+    """Both capabilities objects by feature name, or None when Okta answers 400 (provisioning off, or not exposed)."""
+    caps = {}
+    for name in (USER_PROVISIONING, INBOUND_PROVISIONING):
+        try:
+            answer = client.get(FEATURE_PATH.format(app_id=app_id, name=name))
+        except OktaApiError as error:
+            if error.status == 400:
+                return None
+            raise
+        caps[name] = (answer or {}).get("capabilities") or {}
+    return caps
 
 
 # ---- To App ---------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ from xml.parsers.expat import ExpatError
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import InputError
+
 try:
     import requests
     from requests.adapters import HTTPAdapter
@@ -77,7 +79,7 @@ _API_VERSION_RE = re.compile(r"^v?(\d{2,3})(?:\.(\d))?$")
 _SALESFORCE_ID_RE = re.compile(r"^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$")
 
 
-class SalesforceInputError(ValueError):
+class SalesforceInputError(InputError):
     """Bad Salesforce connection options; the message says which option and what to do."""
 
 

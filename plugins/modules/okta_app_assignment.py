@@ -303,20 +303,11 @@ api_calls:
 
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignments import (
-    AssignmentInputError,
     AssignmentRequest,
-    api_call_counts,
-    failure_message,
     reconcile_assignments,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import AppLookupError, find_app
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import (
-    SecretSafeModule,
-    fail_okta_error,
-    okta_argument_spec,
-    okta_client_from_module,
-)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import find_app
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import OktaModule
 
 USER_OPTIONS = dict(
     login=dict(type="str"),
@@ -332,9 +323,18 @@ GROUP_OPTIONS = dict(
 )
 
 
+def reconcile(module):
+    params = module.params
+    request = AssignmentRequest(users=params["users"], groups=params["groups"], state=params["state"],
+                                exclusive=params["exclusive"], update_profiles=params["update_profiles"],
+                                max_workers=params["max_workers"])
+    app = find_app(module.client, app_id=params["app_id"], app_label=params["app_label"], app_name=params["app_name"])
+    return reconcile_assignments(module.client, app, request, check_mode=module.check_mode)
+
+
 def main():
-    module = SecretSafeModule(
-        argument_spec=okta_argument_spec(
+    module = OktaModule(
+        argument_spec=dict(
             app_id=dict(type="str"),
             app_label=dict(type="str"),
             app_name=dict(type="str", default="salesforce"),
@@ -349,29 +349,8 @@ def main():
         ),
         required_one_of=[("app_id", "app_label")],
         mutually_exclusive=[("app_id", "app_label")],
-        supports_check_mode=True,
     )
-    params = module.params
-    request = AssignmentRequest(users=params["users"], groups=params["groups"], state=params["state"],
-                                exclusive=params["exclusive"], update_profiles=params["update_profiles"],
-                                max_workers=params["max_workers"])
-    client = okta_client_from_module(module)
-    try:
-        app = find_app(client, app_id=params["app_id"], app_label=params["app_label"], app_name=params["app_name"])
-        result = reconcile_assignments(client, app, request, check_mode=module.check_mode)
-    except (AppLookupError, AssignmentInputError) as error:
-        module.fail_json(msg=str(error), changed=False, api_calls=api_call_counts(client))
-    except OktaApiError as error:
-        fail_okta_error(module, error, changed=False, api_calls=api_call_counts(client))
-
-    diff = result.pop("diff")
-    if module._diff:
-        result["diff"] = diff
-    for entry in result["not_removed"]:
-        module.warn(f"{entry['user']} was not removed: {entry['reason']}.")
-    if result["failures"]:
-        module.fail_json(msg=failure_message(result), **result)
-    module.exit_json(**result)
+    module.run(reconcile)
 
 
 if __name__ == "__main__":

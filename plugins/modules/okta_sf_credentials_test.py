@@ -258,19 +258,13 @@ app:
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import find_app
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import (
-    OKTA_MUTUALLY_EXCLUSIVE,
-    SecretSafeModule,
-    okta_argument_spec,
-    okta_client_from_module,
-    okta_failures,
-)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError, InputError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import app_summary, find_app
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import OktaModule
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce import (
     HAS_REQUESTS,
     HAS_SIMPLE_SALESFORCE,
     SALESFORCE_ARGUMENT_SPEC,
-    SalesforceInputError,
     login_endpoint,
     tls_verify_setting,
 )
@@ -283,62 +277,53 @@ def okta_app_to_compare(module):
     if not (params["app_id"] or params["app_label"]):
         return None
     if not params["org_url"]:
-        module.fail_json(msg="app_id and app_label need the Okta connection: set org_url (or OKTA_ORG_URL) and "
-                             "api_token or the OAuth options, or drop app_id/app_label to test only Salesforce.")
-    client = okta_client_from_module(module)
-    try:
-        with okta_failures(module, client, changed=False):
-            return find_app(client, app_id=params["app_id"], app_label=params["app_label"])
-    finally:
-        client.close()
+        raise InputError("app_id and app_label need the Okta connection: set org_url (or OKTA_ORG_URL) and "
+                         "api_token or the OAuth options, or drop app_id/app_label to test only Salesforce.")
+    return find_app(module.client, app_id=params["app_id"], app_label=params["app_label"])
+
+
+def test_credentials(module):
+    params = module.params
+    for library, present in (("requests", HAS_REQUESTS), ("simple-salesforce", HAS_SIMPLE_SALESFORCE)):
+        if not present:
+            raise CollectionError(missing_required_lib(library))
+    # Bad Salesforce options fail before anything is sent, to Okta or Salesforce.
+    login_endpoint(params["sf_domain"], params["sf_login_url"], params["sf_api_version"])
+    tls_verify_setting(params["sf_validate_certs"], params["sf_ca_path"])
+    warnings = []
+    if not params["sf_validate_certs"] and not params["sf_ca_path"]:
+        warnings.append("sf_validate_certs is false: Salesforce's TLS certificate is not checked, so the password and "
+                        "security token can be intercepted. Use sf_ca_path for a private CA instead.")
+
+    app = okta_app_to_compare(module)
+    report = run_credentials_test(params, okta_app=app)
+    result = dict(report.as_result(), changed=False, diff={"before": {}, "after": {}})
+    if app is not None:
+        summary = app_summary(module.client, app)
+        result["app"] = {name: summary[name] for name in ("id", "label", "instance_type")}
+    warnings += report.warnings
+    fail_on = params["fail_on"]
+    if fail_on != "never":
+        warnings += [f"Salesforce check {check.name}: {check.detail} Remedy: {check.remedy}" for check in report.warnings_raised]
+    if not report.passed and fail_on == "warn":
+        warnings += [f"Salesforce check {check.name} failed: {check.detail} Remedy: {check.remedy}" for check in report.failures]
+    result["warnings"] = warnings
+    if not report.passed and fail_on == "fail":
+        raise CollectionError(report.summary(params["sf_username"]), **result)
+    return result
 
 
 def main():
-    module = SecretSafeModule(
-        argument_spec=okta_argument_spec(
-            **SALESFORCE_ARGUMENT_SPEC,
+    module = OktaModule(
+        argument_spec=dict(
+            SALESFORCE_ARGUMENT_SPEC,
             app_id=dict(type="str"),
             app_label=dict(type="str"),
             fail_on=dict(type="str", default="fail", choices=["fail", "warn", "never"]),
         ),
-        mutually_exclusive=OKTA_MUTUALLY_EXCLUSIVE + [["app_id", "app_label"]],
-        supports_check_mode=True,
+        mutually_exclusive=[["app_id", "app_label"]],
     )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"))
-    if not HAS_SIMPLE_SALESFORCE:
-        module.fail_json(msg=missing_required_lib("simple-salesforce"))
-    if not module.params["sf_validate_certs"] and not module.params["sf_ca_path"]:
-        module.warn("sf_validate_certs is false: Salesforce's TLS certificate is not checked, so the password and "
-                    "security token can be intercepted. Use sf_ca_path for a private CA instead.")
-
-    params = module.params
-    try:  # bad Salesforce options fail before anything is sent, to Okta or Salesforce
-        login_endpoint(params["sf_domain"], params["sf_login_url"], params["sf_api_version"])
-        tls_verify_setting(params["sf_validate_certs"], params["sf_ca_path"])
-    except SalesforceInputError as error:
-        module.fail_json(msg=str(error), changed=False)
-
-    app = okta_app_to_compare(module)
-    report = run_credentials_test(params, okta_app=app)
-
-    result = dict(changed=False, **report.as_result())
-    if app is not None:
-        instance_type = ((app.get("settings") or {}).get("app") or {}).get("instanceType")
-        result["app"] = {"id": app.get("id"), "label": app.get("label"), "instance_type": instance_type}
-    for warning in report.warnings:
-        module.warn(warning)
-
-    fail_on = module.params["fail_on"]
-    if fail_on != "never":
-        for check in report.warnings_raised:
-            module.warn(f"Salesforce check {check.name}: {check.detail} Remedy: {check.remedy}")
-    if not report.passed and fail_on == "fail":
-        module.fail_json(msg=report.summary(module.params["sf_username"]), **result)
-    if not report.passed and fail_on == "warn":
-        for check in report.failures:
-            module.warn(f"Salesforce check {check.name} failed: {check.detail} Remedy: {check.remedy}")
-    module.exit_json(**result)
+    module.run(test_credentials)
 
 
 if __name__ == "__main__":

@@ -407,22 +407,10 @@ okta_error:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import (
-    SecretSafeModule,
-    api_calls_result,
-    fail_okta_error,
-    okta_argument_spec,
-    okta_client_from_module,
-)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import OktaModule
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning import (
-    ProvisioningError,
     ProvisioningReconciler,
     wanted_from_params,
-)
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_integration import (
-    CredentialsRejected,
-    PublishedApiOnly,
 )
 
 TO_APP_OPTIONS = dict(
@@ -474,40 +462,20 @@ PROVISIONING_OPTIONS = dict(
 )
 
 
+def reconcile(module):
+    wanted = wanted_from_params(module.params)
+    return ProvisioningReconciler(module.client, wanted, check_mode=module.check_mode).run()
+
+
 def main():
-    module = SecretSafeModule(
-        argument_spec=okta_argument_spec(**PROVISIONING_OPTIONS),
+    module = OktaModule(
+        argument_spec=PROVISIONING_OPTIONS,
         required_one_of=[("app_id", "app_label")],
         mutually_exclusive=[("app_id", "app_label")],
         required_if=[("create_app", True, ("app_label",))],
         required_by={"sf_password": ("sf_username",), "sf_security_token": ("sf_password",)},
-        supports_check_mode=True,
     )
-    try:
-        wanted = wanted_from_params(module.params)
-    except ValueError as error:
-        module.fail_json(msg=str(error), changed=False, api_calls=0)
-    client = okta_client_from_module(module)
-    for part in (module.params["sf_password"], module.params["sf_security_token"]):
-        if part:
-            client.add_secret(part)
-    reconciler = ProvisioningReconciler(client, wanted, check_mode=module.check_mode)
-    try:
-        result = reconciler.run()
-    except (CredentialsRejected, PublishedApiOnly, ProvisioningError) as error:
-        details = dict(getattr(error, "details", {}))
-        for name in ("fault_code", "admin_url"):
-            if getattr(error, name, None):
-                details[name] = getattr(error, name)
-        if getattr(error, "okta_error", None) is not None:
-            details["okta_error"] = error.okta_error.to_dict()
-        module.fail_json(msg=str(error), changed=reconciler.wrote, **dict(details, **api_calls_result(client)))
-    except OktaApiError as error:
-        fail_okta_error(module, error, changed=reconciler.wrote, **api_calls_result(client))
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    result.update(api_calls_result(client))
-    module.exit_json(**result)
+    module.run(reconcile)
 
 
 if __name__ == "__main__":

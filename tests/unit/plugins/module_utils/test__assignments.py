@@ -17,6 +17,7 @@ import pytest
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _assignment_diff
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignments import (
     AssignmentInputError,
+    AssignmentWritesFailed,
     AssignmentRequest,
     failure_message,
     reconcile_assignments,
@@ -234,7 +235,7 @@ def test_assigns_from_empty_with_one_write_per_user_and_no_per_user_reads():
     assert okta.assigned_logins() == logins(1, 250)
     assert okta.app_groups == {"00gsales": {"priority": 1, "profile": {}}}
     # 1 page of users + 1 page of groups + 5 user batches + 1 group batch + 251 writes; no schema read
-    assert result["api_calls"] == {"GET": 8, "POST": 250, "PUT": 1, "total": 259}
+    assert okta.calls == {"GET": 8, "POST": 250, "PUT": 1} and okta.api_calls == 259
     assert not any("/meta/schemas/" in path for path in okta.paths())
 
 
@@ -247,7 +248,7 @@ def test_rerun_writes_nothing_and_resolves_nothing():
     assert result["changed"] is False and result["unchanged"] == 1101
     assert okta.writes() == []
     # 3 pages of 500 users, 1 page of groups, the schema (a profile is given): no search at all
-    assert result["api_calls"]["total"] == 5
+    assert okta.api_calls == 5
     assert not any(path in ("/api/v1/users", "/api/v1/groups") for path in okta.paths())
 
 
@@ -404,7 +405,10 @@ def test_delete_of_an_already_gone_assignment_is_not_a_failure():
 def test_one_failing_user_does_not_stop_the_others():
     okta = FakeOkta(users=60)
     okta.fail_users = {"00u00005": (403, "E0000117"), "00u00042": (500, "E0000009")}
-    result = run(okta, users=[{"login": login} for login in logins(1, 50)], max_workers=4)
+    with pytest.raises(AssignmentWritesFailed) as failed:
+        run(okta, users=[{"login": login} for login in logins(1, 50)], max_workers=4)
+    result = failed.value.fields
+    assert str(failed.value) == failure_message(result)
     assert okta.assigned_logins() == sorted(set(logins(1, 50)) - {"user0005@acme.com", "user0042@acme.com"})
     assert len(result["added"]) == 48 and result["changed"] is True
     by_user = {failure["user"]: failure for failure in result["failures"]}

@@ -142,7 +142,7 @@ def test_a_salesforce_refusal_names_the_fault_code_and_request_id(cause, code):
     assert error.fault_code == code
     assert code in str(error) and "req-42" in str(error) and "okta.api@acme.com" in str(error)
     assert "Passw0rd" not in str(error)
-    assert error.okta_error.request_id == "req-42"
+    assert error.fields["okta_error"]["request_id"] == "req-42"
 
 
 def test_a_400_from_an_org_without_the_api_is_the_published_api_only_error():

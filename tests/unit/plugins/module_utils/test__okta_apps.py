@@ -122,6 +122,6 @@ def test_admin_console_url(org_url, expected):
 
 def test_app_summary(client):
     summary = app_summary(client, sf_app("0oa2", "Salesforce Sandbox", instance_type="SANDBOX"))
-    assert summary == {"id": "0oa2", "label": "Salesforce Sandbox", "name": "salesforce", "instance_type": "SANDBOX",
-                       "integration_type": "STANDARD", "status": "ACTIVE",
+    assert summary == {"id": "0oa2", "label": "Salesforce Sandbox", "name": "salesforce", "instance_type": "sandbox",
+                       "integration_type": "standard", "status": "ACTIVE",
                        "admin_url": f"{client.org_url}/admin/app/salesforce/instance/0oa2/#tab-user-management"}

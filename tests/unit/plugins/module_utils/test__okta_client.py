@@ -392,7 +392,7 @@ def test_requests_carry_auth_user_agent_and_json(httpserver, fake_time):
         assert client.put("/api/v1/apps/0oa1", json={"label": "x"}) == {"label": "x"}
     request = httpserver.log[0][0]
     assert request.headers["Authorization"] == f"SSWS {TOKEN}"
-    assert request.headers["User-Agent"].startswith("idm.okta_salesforce/0.1.0")
+    assert request.headers["User-Agent"].startswith("idm.okta_salesforce ansible-core/")
     assert request.headers["Accept"] == "application/json"
 
 

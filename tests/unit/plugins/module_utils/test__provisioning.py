@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provisioning as prov
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import AppLookupError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning_settings import (
     DEFAULT_TO_APP,
     SettingsInputError,
@@ -91,12 +92,12 @@ def wanted(**options):
 
 def test_a_deactivated_connection_is_turned_back_on_without_credentials():
     okta = SmallOkta(connection=dict(enabled_connection(), status="DISABLED"))
-    planned = prov.reconcile_provisioning(okta, wanted(sf_username="okta.api@acme.com"), check_mode=True)
+    planned = prov.ProvisioningReconciler(okta, wanted(sf_username="okta.api@acme.com"), check_mode=True).run()
     assert planned["changed"] is True and okta.writes == []
     assert planned["connection"]["status"] == "ENABLED"
     assert "credentials" not in planned["diff"]["after"]["connection"]
 
-    done = prov.reconcile_provisioning(okta, wanted(sf_username="okta.api@acme.com"))
+    done = prov.ProvisioningReconciler(okta, wanted(sf_username="okta.api@acme.com")).run()
     assert okta.writes == [("POST", f"{CONNECTION_PATH}/lifecycle/activate")]
     assert done["changed"] is True and done["to_app"] == DEFAULT_TO_APP
 
@@ -104,14 +105,14 @@ def test_a_deactivated_connection_is_turned_back_on_without_credentials():
 def test_changing_push_null_values_needs_the_credentials_and_writes_nothing():
     okta = SmallOkta(connection=enabled_connection())
     with pytest.raises(prov.ProvisioningError, match="allow_push_null_values changes.*sf_password"):
-        prov.reconcile_provisioning(okta, wanted(allow_push_null_values=True))
+        prov.ProvisioningReconciler(okta, wanted(allow_push_null_values=True)).run()
     assert okta.writes == []
 
 
 def test_changing_push_null_values_with_the_credentials_saves_once():
     okta = SmallOkta(connection=enabled_connection())
-    result = prov.reconcile_provisioning(okta, wanted(sf_username="okta.api@acme.com", sf_password="Passw0rd!",
-                                                      sf_security_token="tok3n", allow_push_null_values=True))
+    result = prov.ProvisioningReconciler(okta, wanted(sf_username="okta.api@acme.com", sf_password="Passw0rd!",
+                                                      sf_security_token="tok3n", allow_push_null_values=True)).run()
     assert okta.writes == [("POST", CONNECTION_PATH)]
     assert result["connection"]["allow_push_null_values"] is True
     assert result["diff"]["before"]["connection"]["allow_push_null_values"] is False
@@ -120,14 +121,14 @@ def test_changing_push_null_values_with_the_credentials_saves_once():
 def test_enabling_without_credentials_fails_before_any_write():
     okta = SmallOkta()
     with pytest.raises(prov.ProvisioningError, match="not enabled.*sf_username, sf_password and sf_security_token"):
-        prov.reconcile_provisioning(okta, wanted(to_app={"create_users": True}))
+        prov.ProvisioningReconciler(okta, wanted(to_app={"create_users": True})).run()
     assert okta.writes == []
 
 
 def test_create_app_never_duplicates_a_label_in_another_letter_case():
     okta = SmallOkta(label="salesforce.com")
-    with pytest.raises(prov.ProvisioningError) as raised:
-        prov.reconcile_provisioning(okta, wanted(create_app=True, sf_username="a@b.c", sf_password="Passw0rd!"))
+    with pytest.raises(AppLookupError) as raised:
+        prov.ProvisioningReconciler(okta, wanted(create_app=True, sf_username="a@b.c", sf_password="Passw0rd!")).run()
     assert "salesforce.com" in str(raised.value) and APP_ID in str(raised.value)
     assert okta.writes == []
 
@@ -135,22 +136,22 @@ def test_create_app_never_duplicates_a_label_in_another_letter_case():
 def test_a_timezone_without_any_import_schedule_is_refused_before_writing():
     okta = SmallOkta(connection=enabled_connection())
     with pytest.raises(SettingsInputError, match="timezone applies"):
-        prov.reconcile_provisioning(okta, wanted(to_okta={"schedule": {"timezone": "UTC"}}))
+        prov.ProvisioningReconciler(okta, wanted(to_okta={"schedule": {"timezone": "UTC"}})).run()
     assert okta.writes == []
 
 
 def test_manage_connection_false_refuses_state_disabled_and_create_app():
     okta = SmallOkta(connection=enabled_connection())
     with pytest.raises(prov.ProvisioningError, match="manage_connection=false"):
-        prov.reconcile_provisioning(okta, wanted(manage_connection=False, state="disabled"))
+        prov.ProvisioningReconciler(okta, wanted(manage_connection=False, state="disabled")).run()
     with pytest.raises(prov.ProvisioningError, match="create_app=true"):
-        prov.reconcile_provisioning(okta, wanted(manage_connection=False, create_app=True))
+        prov.ProvisioningReconciler(okta, wanted(manage_connection=False, create_app=True)).run()
     assert okta.writes == []
 
 
 def test_state_disabled_ignores_settings_with_a_warning():
     okta = SmallOkta()
-    result = prov.reconcile_provisioning(okta, wanted(state="disabled", to_app={"create_users": True}))
+    result = prov.ProvisioningReconciler(okta, wanted(state="disabled", to_app={"create_users": True})).run()
     assert result["changed"] is False and okta.writes == []
     assert any("ignored with state=disabled" in warning for warning in result["warnings"])
     assert result["to_app"] is None and result["settings_source"] is None
