@@ -295,7 +295,7 @@ not_removed:
   elements: dict
   sample: [{user: user0003@acme.com, reason: "assigned through a group (scope GROUP); remove it from the group"}]
 api_calls:
-  description: Okta API requests this task sent, by HTTP method and in total (retries included).
+  description: Okta API requests this task sent, by HTTP method and in total (retries and OAuth token requests included).
   returned: always
   type: dict
   sample: {GET: 45, POST: 2000, PUT: 3, total: 2048}

@@ -251,9 +251,14 @@ app:
       type: str
       sample: Salesforce.com
     instance_type:
-      description: The app's C(settings.app.instanceType).
+      description: The app's C(settings.app.instanceType), in lower case as O(idm.okta_salesforce.okta_sf_provisioning#module:instance_type) spells it.
       type: str
-      sample: PRODUCTION
+      sample: production
+api_calls:
+  description: Okta API requests this task sent, by HTTP method and in total (retries and OAuth token requests included).
+  returned: always
+  type: dict
+  sample: {GET: 2, total: 2}
 """
 
 from ansible.module_utils.basic import missing_required_lib

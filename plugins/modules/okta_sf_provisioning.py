@@ -387,13 +387,13 @@ features:
   elements: str
   sample: [PUSH_NEW_USERS, PUSH_PROFILE_UPDATES, PUSH_USER_DEACTIVATION]
 api_calls:
-  description: Number of requests sent to Okta by this task, retries included.
+  description: Okta API requests this task sent, by HTTP method and in total (retries and OAuth token requests included).
   returned: always
-  type: int
-  sample: 7
+  type: dict
+  sample: {GET: 5, POST: 1, PUT: 2, total: 8}
 diff:
   description: Before and after of every managed setting; secrets are masked.
-  returned: always
+  returned: in diff mode
   type: dict
   sample:
     before: {connection: {status: DISABLED, username: null, credentials: null}, to_app: {create_users: false}}

@@ -158,7 +158,7 @@ def test_each_scenario_gives_its_check_result_and_remedy_also_in_check_mode(simu
 
     production = run.result("production app")
     assert checks_of(production)["org_type_matches_app"]["status"] == "pass"
-    assert production["app"] == {"id": "0oasalesforce0001", "label": "Salesforce.com", "instance_type": "PRODUCTION"}
+    assert production["app"] == {"id": "0oasalesforce0001", "label": "Salesforce.com", "instance_type": "production"}
     sandbox = checks_of(run.result("sandbox app"))["org_type_matches_app"]
     assert sandbox["status"] == "fail"
     assert sandbox["detail"] == ("The Salesforce org is a production org but Okta app 'Salesforce Sandbox' "

@@ -129,7 +129,7 @@ def test_bad_input_fails_before_any_request(simulator, run_playbook):
     assert all(run.status(name["name"]) == "failed" for name in tasks)
 
     for name in ("password with a space", "token with a line break", "bad cron and zone", "rotation without password"):
-        assert run.result(name)["api_calls"] == 0, name
+        assert run.result(name)["api_calls"] == {"total": 0}, name
     assert "sf_password has whitespace" in run.result("password with a space")["msg"]
     assert "sf_security_token has whitespace" in run.result("token with a line break")["msg"]
     cron = run.result("bad cron and zone")["msg"]

@@ -1,0 +1,116 @@
+"""The module shell, through real ansible-playbook runs: every module ends each domain error, and a bug,
+in its own clean failed result (msg, fields, `changed`, `api_calls`), never in an exception that
+escapes to Ansible's module runner.
+
+The errors are raised from inside the Okta client of the module process by tests/integration/planted
+(a sitecustomize on PYTHONPATH, driven by each task's environment); nothing of it is in plugins/.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.ansible_env import COLLECTIONS, ensure_collection_link
+from tests.integration.test_provisioning_helpers import API_USER, SALESFORCE_APP, credentials, enable_by_hand, writes
+from tests.integration.planted.sitecustomize import PLANTED
+
+PLANTED_DIR = Path(__file__).parent / "planted"
+PLANT_ENV = {"PYTHONPATH": str(PLANTED_DIR), "ANSIBLE_DISPLAY_TRACEBACK": "always"}
+UTILS = "ansible_collections.idm.okta_salesforce.plugins.module_utils"
+SF_OPTIONS = {"sf_login_url": "{{ sim_url }}", "sf_ca_path": "{{ sim_ca }}"}
+
+# Each module with arguments that make it call Okta (the planted error fires on the first call).
+MODULES = {
+    "okta_sf_provisioning": {"app_id": SALESFORCE_APP, "to_app": {"create_users": True}},
+    "okta_app_assignment": {"app_id": SALESFORCE_APP, "users": [{"login": "user0001@acme.com"}]},
+    "okta_sf_credentials_test": dict(SF_OPTIONS, app_id=SALESFORCE_APP, sf_username=API_USER,
+                                     sf_password="{{ sf_password }}", sf_security_token="{{ sf_security_token }}"),
+}
+# What each domain error adds to the failed result besides msg.
+FIELDS = {"OktaApiError": "okta_error", "CredentialsRejected": "fault_code", "PublishedApiOnly": "admin_url",
+          "ProvisioningError": "admin_url", "AssignmentWritesFailed": "failures"}
+BUG = "KeyError"
+
+
+def domain_errors():
+    """Every CollectionError subclass the collection defines (so a new one must be planted here too)."""
+    ensure_collection_link()
+    if str(COLLECTIONS) not in sys.path:
+        sys.path.insert(0, str(COLLECTIONS))
+    package = importlib.import_module(UTILS)
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{UTILS}.{info.name}")
+    base = importlib.import_module(f"{UTILS}._errors").CollectionError
+    found, todo = {base}, [base]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                todo.append(sub)
+    return sorted(cls.__name__ for cls in found)
+
+
+def escaped(result: dict) -> bool:
+    """An exception that reached Ansible's module runner, not the module's own fail_json."""
+    # With tracebacks shown, `exception` holds the module's side first, then Ansible's own chain.
+    module_side = str(result.get("exception") or "").split("The above target exception")[0].strip()
+    last = module_side.splitlines()[-1] if module_side else ""
+    return ("MODULE FAILURE" in str(result.get("msg")) or "Traceback" in str(result.get("module_stderr") or "")
+            or "invocation" not in result or bool(last) and not last.startswith("Message:"))
+
+
+def planted_task(module, name, error, on=None, skip=0, **args):
+    env = {"OKTA_SF_PLANT": error, "OKTA_SF_PLANT_SKIP": str(skip)}
+    if on:
+        env["OKTA_SF_PLANT_ON"] = on
+    return {"name": name, f"idm.okta_salesforce.{module}": args or MODULES[module], "environment": env,
+            "ignore_errors": True}
+
+
+def test_every_domain_error_is_planted():
+    assert sorted(PLANTED) == domain_errors()
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_every_error_ends_in_the_modules_own_failed_result(simulator, run_playbook, module):
+    names = sorted(PLANTED) + [BUG]
+    tasks = [planted_task(module, name, name) for name in names]
+    extra = dict(credentials(simulator), sim_url=simulator.url, sim_ca=str(simulator.ca_path))
+    run = run_playbook(tasks, extra_vars=extra, env=PLANT_ENV)
+    assert run.rc == 0, run.stdout[-3000:]
+    for name in names:
+        result = run.result(name)
+        assert run.status(name) == "failed", (name, result)
+        assert not escaped(result), (name, result.get("msg"), str(result.get("exception"))[-300:])
+        assert result["changed"] is False, name
+        assert set(result["api_calls"]) == {"total"}, (name, result["api_calls"])   # the planted call was not sent
+        if name == BUG:
+            assert "a bug" in result["msg"] and "KeyError" in result["msg"] and "Nothing was written" in result["msg"]
+        else:
+            assert f"planted {name}" in result["msg"] or "planted Okta error" in result["msg"], (name, result["msg"])
+            assert FIELDS.get(name, "msg") in result, (name, sorted(result))
+    assert writes(simulator) == []
+
+
+def test_an_error_after_a_write_reports_changed(simulator, run_playbook):
+    """A write is accepted, then the error fires on a later request: changed is true, and the bug message says so."""
+    enable_by_hand(simulator, user_provisioning={"create": {"lifecycleCreate": {"status": "ENABLED"}}})
+    tasks = [
+        # find_app's GET of the app goes through; the re-read of the app after the To App write raises.
+        planted_task("okta_sf_provisioning", "provisioning", BUG, on=f"GET /api/v1/apps/{SALESFORCE_APP}$", skip=1,
+                     app_id=SALESFORCE_APP, to_app={"create_users": False}),
+        planted_task("okta_app_assignment", "assignment", "OktaApiError", on="POST", skip=1,
+                     app_id=SALESFORCE_APP, users=[{"login": "user0001@acme.com"}, {"login": "user0002@acme.com"}],
+                     max_workers=1),
+    ]
+    run = run_playbook(tasks, env=PLANT_ENV)
+    provisioning = run.result("provisioning")
+    assert not escaped(provisioning) and run.status("provisioning") == "failed"
+    assert provisioning["changed"] is True and "1 write(s) were accepted" in provisioning["msg"]
+    assignment = run.result("assignment")
+    assert not escaped(assignment) and run.status("assignment") == "failed" and assignment["changed"] is True
+    assert [method for method, _path in writes(simulator)] == ["PUT", "POST"]
