@@ -7,6 +7,7 @@ The errors are raised from inside the Okta client of the module process by tests
 """
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 import sys
@@ -54,6 +55,28 @@ def domain_errors():
     return sorted(cls.__name__ for cls in found)
 
 
+def utils_used_by(module: str) -> set:
+    """The module_utils files a module imports, directly or through each other (what its payload holds)."""
+    plugins = Path(__file__).resolve().parents[2] / "plugins"
+    found, todo = set(), [plugins / "modules" / f"{module}.py"]
+    while todo:
+        tree = ast.parse(todo.pop().read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(UTILS):
+                names = [node.module.rsplit(".", 1)[1]] if node.module != UTILS else [a.name for a in node.names]
+                for name in names:
+                    if name not in found:
+                        found.add(name)
+                        todo.append(plugins / "module_utils" / f"{name}.py")
+    return found
+
+
+def plantable(module: str) -> list:
+    """The domain errors a module can meet: those defined in the module_utils its payload holds."""
+    used = utils_used_by(module)
+    return sorted(name for name, (defined_in, _build) in PLANTED.items() if defined_in in used)
+
+
 def escaped(result: dict) -> bool:
     """An exception that reached Ansible's module runner, not the module's own fail_json."""
     # With tracebacks shown, `exception` holds the module's side first, then Ansible's own chain.
@@ -71,13 +94,14 @@ def planted_task(module, name, error, on=None, skip=0, **args):
             "ignore_errors": True}
 
 
-def test_every_domain_error_is_planted():
+def test_every_domain_error_is_planted_and_met_by_some_module():
     assert sorted(PLANTED) == domain_errors()
+    assert set().union(*(plantable(module) for module in MODULES)) == set(PLANTED)
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_every_error_ends_in_the_modules_own_failed_result(simulator, run_playbook, module):
-    names = sorted(PLANTED) + [BUG]
+    names = plantable(module) + [BUG]
     tasks = [planted_task(module, name, name) for name in names]
     extra = dict(credentials(simulator), sim_url=simulator.url, sim_ca=str(simulator.ca_path))
     run = run_playbook(tasks, extra_vars=extra, env=PLANT_ENV)
@@ -114,3 +138,25 @@ def test_an_error_after_a_write_reports_changed(simulator, run_playbook):
     assignment = run.result("assignment")
     assert not escaped(assignment) and run.status("assignment") == "failed" and assignment["changed"] is True
     assert [method for method, _path in writes(simulator)] == ["PUT", "POST"]
+
+
+def test_a_timezone_without_an_import_schedule_fails_cleanly_before_any_write(simulator, run_playbook):
+    """The case that used to end in a traceback: on a fresh app and on an enabled one, a clean failure, 0 writes."""
+    secrets = credentials(simulator)
+    fresh = task_for("fresh app", sf_username=API_USER, sf_password="{{ sf_password }}",
+                     sf_security_token="{{ sf_security_token }}", to_okta={"schedule": {"timezone": "UTC"}})
+    run = run_playbook([fresh], extra_vars=secrets, env=PLANT_ENV)
+    enable_by_hand(simulator)
+    enabled = task_for("enabled app", to_okta={"schedule": {"timezone": "UTC"}})
+    run_enabled = run_playbook([enabled], env=PLANT_ENV)
+    for name, result, status in (("fresh app", run.result("fresh app"), run.status("fresh app")),
+                                 ("enabled app", run_enabled.result("enabled app"), run_enabled.status("enabled app"))):
+        assert status == "failed" and not escaped(result), (name, result.get("msg"))
+        assert "to_okta.schedule.timezone applies to the full and incremental imports" in result["msg"], name
+        assert result["changed"] is False, name
+    assert writes(simulator) == []
+
+
+def task_for(name, **args):
+    return {"name": name, "idm.okta_salesforce.okta_sf_provisioning": dict(args, app_id=SALESFORCE_APP),
+            "ignore_errors": True}
