@@ -1,28 +1,70 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) idm.okta_salesforce contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Internal: compare wanted app assignments with current ones and list the writes that differ.
+"""Internal: compare wanted app assignments with current ones; list the writes and the diff lines.
 
 Everything here is pure (no HTTP): the current assignments come in as parsed objects, the plan goes
-out as a list of `Change`, each one write. That keeps the comparison rules testable on their own.
+out as a list of `Change`, each one write, and ``--diff`` gets one short line per assignment. That
+keeps the comparison rules testable on their own.
+
+Users and groups go through the same functions, told apart by a `Kind`. What really differs stays
+in the classes of each kind: a user that has the app only through a group (scope GROUP) is never
+removed, and when listed gets a direct assignment; a group's add or update is one PUT.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 SCOPE_USER = "USER"
 SCOPE_GROUP = "GROUP"
+FULL_LISTING_LIMIT = 200    # diff lines past which unchanged assignments are only counted
+GROUP_SCOPED_REASON = "assigned through a group (scope GROUP); remove it from the group"
+
+
+def show(value):
+    """A short, quote-light rendering of a value (Ansible prints diff lines inside JSON strings)."""
+    if isinstance(value, str):
+        return f"'{value}'" if (not value or any(c.isspace() or c in ",[]{}'" for c in value)) else value
+    if isinstance(value, list):
+        return "[" + ", ".join(show(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {show(item)}" for key, item in sorted(value.items())) + "}"
+    return json.dumps(value, default=str)
+
+
+def _managed_attributes(profile, wanted):
+    """`` attr=value`` for each profile attribute the task manages: only those are shown."""
+    if wanted is None or not wanted.profile:
+        return ""
+    return "".join(f" {key}={show(profile.get(key))}" for key in sorted(wanted.profile))
+
+
+# ---------------------------------------------------------------- current assignments
+
+@dataclass
+class Assigned:
+    """One current assignment of the app: the user or group id and the app-user profile."""
+    id: str
+    profile: dict
+
+    @property
+    def key(self):
+        """The login or name the option gives it by (None when Okta did not embed it)."""
+        raise NotImplementedError
+
+    @property
+    def label(self):
+        """How results and diff lines name it: its login or name, else its id."""
+        return self.key or self.id
 
 
 @dataclass
-class AssignedUser:
+class AssignedUser(Assigned):
     """One row of ``GET /api/v1/apps/{appId}/users?expand=user``."""
-    id: str
     login: str | None
     scope: str
     user_name: str | None
-    profile: dict
 
     @classmethod
     def from_api(cls, item):
@@ -36,17 +78,29 @@ class AssignedUser:
         )
 
     @property
-    def label(self):
-        return self.login or self.id
+    def key(self):
+        return self.login
+
+    def with_change(self, change):
+        """This assignment as `change` (an add or update) leaves it; an add makes it direct."""
+        body = change.body or {}
+        return replace(self, scope=SCOPE_USER if change.action == "add" else self.scope,
+                       user_name=(body.get("credentials") or {}).get("userName", self.user_name),
+                       profile={**self.profile, **(body.get("profile") or {})})
+
+    def diff_line(self, label, wanted):
+        """``login [(via group)] [userName=..] [attr=..]`` with only what `wanted` manages."""
+        line = label + (" (via group)" if self.scope == SCOPE_GROUP else "")
+        if wanted is not None and wanted.username is not None:
+            line += f" userName={show(self.user_name)}"
+        return line + _managed_attributes(self.profile, wanted)
 
 
 @dataclass
-class AssignedGroup:
+class AssignedGroup(Assigned):
     """One row of ``GET /api/v1/apps/{appId}/groups?expand=group``."""
-    id: str
     name: str | None
     priority: int | None
-    profile: dict
 
     @classmethod
     def from_api(cls, item):
@@ -59,47 +113,124 @@ class AssignedGroup:
         )
 
     @property
+    def key(self):
+        return self.name
+
+    def with_change(self, change):
+        """This assignment as `change` (an add or update) leaves it."""
+        body = change.body or {}
+        return replace(self, priority=body.get("priority", self.priority),
+                       profile={**self.profile, **(body.get("profile") or {})})
+
+    def diff_line(self, label, wanted):
+        """``name [priority=..] [attr=..]`` with only what `wanted` manages."""
+        line = label
+        if wanted is not None and wanted.priority is not None:
+            line += f" priority={show(self.priority)}"
+        return line + _managed_attributes(self.profile, wanted)
+
+
+def group_scoped(current):
+    """True for a user that has the app only through a group: Okta removes it with the group assignment."""
+    return isinstance(current, AssignedUser) and current.scope == SCOPE_GROUP
+
+
+# ---------------------------------------------------------------- wanted assignments
+
+@dataclass
+class Wanted:
+    """One entry of the `users` or `groups` option, and the Okta object it resolved to."""
+    id: str | None = None
+    profile: dict | None = None
+    resolved_id: str | None = None      # filled in by resolution: the Okta user or group id
+    resolved_key: str | None = None     # and its login or name as Okta spells it
+
+    @property
+    def key(self):
+        """The login or name the entry was given by (None when given by id)."""
+        raise NotImplementedError
+
+    @property
+    def given(self):
+        """The entry as the task gave it, for input problems."""
+        return self.key or self.id
+
+    @property
     def label(self):
-        return self.name or self.id
+        """How results name it: the login or name as Okta spells it, where known."""
+        return self.resolved_key or self.key or self.id
 
 
 @dataclass
-class WantedUser:
-    """One entry of the `users` option, and the Okta user it resolved to."""
+class WantedUser(Wanted):
+    """One entry of the `users` option."""
     login: str | None = None
-    id: str | None = None
     username: str | None = None
-    profile: dict | None = None
-    user_id: str | None = None      # filled in by resolution
-    resolved_login: str | None = None
+
+    @classmethod
+    def from_option(cls, entry):
+        """The entry from the option's dict (Ansible fills absent sub-options with None)."""
+        return cls(login=entry.get("login"), id=entry.get("id"), username=entry.get("username"),
+                   profile=entry.get("profile"))
 
     @property
-    def given(self):
-        return self.login or self.id
+    def key(self):
+        return self.login
 
-    @property
-    def label(self):
-        return self.resolved_login or self.login or self.id
+    def change_for(self, current, update_profiles):
+        """The write that brings `current` (None: not assigned) to this entry, or None.
+
+        A listed user means a direct assignment: one that has the app only through a group gets a
+        direct one too, so it keeps the app when the group assignment goes.
+        """
+        if current is None or group_scoped(current):
+            return Change("user", "add", self.label, self.resolved_id, user_add_body(self), self)
+        body = user_update_body(self, current, update_profiles)
+        return Change("user", "update", current.label, current.id, body, self) if body else None
 
 
 @dataclass
-class WantedGroup:
-    """One entry of the `groups` option, and the Okta group it resolved to."""
+class WantedGroup(Wanted):
+    """One entry of the `groups` option."""
     name: str | None = None
-    id: str | None = None
     priority: int | None = None
-    profile: dict | None = None
-    group_id: str | None = None     # filled in by resolution
-    resolved_name: str | None = None
+
+    @classmethod
+    def from_option(cls, entry):
+        """The entry from the option's dict (Ansible fills absent sub-options with None)."""
+        return cls(name=entry.get("name"), id=entry.get("id"), priority=entry.get("priority"),
+                   profile=entry.get("profile"))
 
     @property
-    def given(self):
-        return self.name or self.id
+    def key(self):
+        return self.name
 
-    @property
-    def label(self):
-        return self.resolved_name or self.name or self.id
+    def change_for(self, current, update_profiles):
+        """The write that brings `current` (None: not assigned) to this entry, or None."""
+        body = group_body(self, current, update_profiles)
+        if body is None:
+            return None
+        return Change("group", "add" if current is None else "update", self.label, self.resolved_id, body, self)
 
+
+@dataclass(frozen=True)
+class Kind:
+    """What tells user assignments from group assignments where one function serves both."""
+    name: str           # "user" | "group": Change.kind, the key of a failure
+    plural: str         # "users" | "groups": the option, the diff key, the /api/v1/... collections
+    key: str            # "login" | "name": what an entry may be given by, a profile field in Okta
+    key_noun: str       # how a problem names entries not found by key
+    page_limit: int     # the largest page Okta serves of the app's assignments
+    assigned: type
+    wanted: type
+
+
+USERS = Kind("user", "users", "login", "user login(s)", 500, AssignedUser, WantedUser)
+GROUPS = Kind("group", "groups", "name", "group(s)", 200, AssignedGroup, WantedGroup)
+KINDS = (USERS, GROUPS)     # the order of problems, plans and results
+
+
+# ---------------------------------------------------------------- the plan
 
 @dataclass
 class Change:
@@ -118,9 +249,6 @@ class Plan:
     unchanged: int = 0
     not_removed: list = field(default_factory=list)   # [{"user", "reason"}]
 
-    def count(self, action):
-        return sum(1 for change in self.changes if change.action == action)
-
 
 def same_value(wanted, current):
     """Equal, except that lists of plain values compare as sets (Okta may reorder them)."""
@@ -137,7 +265,8 @@ def profile_differences(wanted, current):
 
 
 def user_add_body(wanted):
-    body = {"id": wanted.user_id, "scope": SCOPE_USER}
+    """The POST body that assigns the user of `wanted` directly (scope USER)."""
+    body = {"id": wanted.resolved_id, "scope": SCOPE_USER}
     if wanted.username is not None:
         body["credentials"] = {"userName": wanted.username}
     if wanted.profile:
@@ -180,58 +309,63 @@ def group_body(wanted, current, update_profiles):
     return body
 
 
-def plan_users(wanted_users, current_users, state, exclusive, update_profiles, plan):
-    """Add the user writes to `plan`. `wanted_users` are resolved; `current_users` is keyed by id.
+def plan_changes(kind, entries, current_by_id, state, exclusive, update_profiles, plan):
+    """Add the writes of one kind to `plan`. `entries` are resolved; `current_by_id` is keyed by id.
 
-    A listed user means a direct assignment: one that has the app only through a group (scope
-    GROUP) gets a direct one too, so it keeps the app when the group assignment goes. Users with
-    scope GROUP are never removed: Okta removes them with the group assignment.
+    Users with scope GROUP are never removed: Okta removes them with the group assignment.
     """
-    wanted_ids = set()
-    for wanted in wanted_users:
-        wanted_ids.add(wanted.user_id)
-        current = current_users.get(wanted.user_id) if wanted.user_id else None
+    for wanted in entries:
+        current = current_by_id.get(wanted.resolved_id) if wanted.resolved_id else None
         if state == "absent":
             if current is None:
                 plan.unchanged += 1
-            elif current.scope == SCOPE_GROUP:
-                plan.not_removed.append({"user": current.label, "reason": "assigned through a group (scope GROUP); remove it from the group"})
+            elif group_scoped(current):
+                plan.not_removed.append({"user": current.label, "reason": GROUP_SCOPED_REASON})
             else:
-                plan.changes.append(Change("user", "remove", current.label, current.id))
+                plan.changes.append(Change(kind.name, "remove", current.label, current.id))
             continue
-        if current is None or current.scope == SCOPE_GROUP:
-            plan.changes.append(Change("user", "add", wanted.label, wanted.user_id, user_add_body(wanted), wanted))
-            continue
-        body = user_update_body(wanted, current, update_profiles)
-        if body:
-            plan.changes.append(Change("user", "update", current.label, current.id, body, wanted))
-        else:
-            plan.unchanged += 1
-    if state == "present" and exclusive:
-        for current in current_users.values():
-            if current.id not in wanted_ids and current.scope != SCOPE_GROUP:
-                plan.changes.append(Change("user", "remove", current.label, current.id))
-
-
-def plan_groups(wanted_groups, current_groups, state, exclusive, update_profiles, plan):
-    """Add the group writes to `plan`. `wanted_groups` are resolved; `current_groups` is keyed by id."""
-    wanted_ids = set()
-    for wanted in wanted_groups:
-        wanted_ids.add(wanted.group_id)
-        current = current_groups.get(wanted.group_id) if wanted.group_id else None
-        if state == "absent":
-            if current is None:
-                plan.unchanged += 1
-            else:
-                plan.changes.append(Change("group", "remove", current.label, current.id))
-            continue
-        body = group_body(wanted, current, update_profiles)
-        if body is None:
+        change = wanted.change_for(current, update_profiles)
+        if change is None:
             plan.unchanged += 1
         else:
-            action = "add" if current is None else "update"
-            plan.changes.append(Change("group", action, wanted.label, wanted.group_id, body, wanted))
+            plan.changes.append(change)
     if state == "present" and exclusive:
-        for current in current_groups.values():
-            if current.id not in wanted_ids:
-                plan.changes.append(Change("group", "remove", current.label, current.id))
+        wanted_ids = {wanted.resolved_id for wanted in entries}
+        for current in current_by_id.values():
+            if current.id not in wanted_ids and not group_scoped(current):
+                plan.changes.append(Change(kind.name, "remove", current.label, current.id))
+
+
+# ---------------------------------------------------------------- the diff
+
+def before_after(kind, current_by_id, entries, changes):
+    """The diff lines of one kind: its assignments before and after `changes`, compacted.
+
+    One short line per assignment keeps ``--diff`` readable: Ansible shows a line diff, so only the
+    lines that change stand out. Only the attributes the task manages are shown.
+    """
+    wanted_by_id = {wanted.resolved_id: wanted for wanted in entries if wanted.resolved_id}
+    before = {okta_id: current.diff_line(current.label, wanted_by_id.get(okta_id))
+              for okta_id, current in current_by_id.items()}
+    after = dict(before)
+    for change in changes:
+        if change.kind != kind.name:
+            continue
+        if change.action == "remove":
+            after.pop(change.target_id, None)
+            continue
+        # An assignment the change creates starts as an empty row.
+        current = current_by_id.get(change.target_id) or kind.assigned.from_api({"id": change.target_id})
+        after[change.target_id] = current.with_change(change).diff_line(change.label, change.wanted)
+    return compact(sorted(before.values()), sorted(after.values()))
+
+
+def compact(before, after):
+    """Keep every line when the listing is short; else only the lines that change, plus a count."""
+    if max(len(before), len(after)) <= FULL_LISTING_LIMIT:
+        return before, after
+    kept = set(before) & set(after)
+    if not kept:
+        return before, after
+    summary = f"({len(kept)} unchanged assignments not shown)"
+    return [line for line in before if line not in kept] + [summary], [line for line in after if line not in kept] + [summary]

@@ -9,11 +9,15 @@ Retry rules (the client applies them): PUT and DELETE are idempotent and retried
 after sending) the user's assignment is read back first, and the assign is sent again only if it did
 not happen, up to the client's max_retries times. Okta answers 409 E0000062 when the user is already
 assigned (for example through a group assigned in the same run): that is not a failure.
+
+`map_concurrently` is the one thread pool of ``okta_app_assignment``: the batched directory searches
+run through it too.
 """
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from enum import Enum
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_plan import (
     SCOPE_USER,
@@ -23,17 +27,21 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_pl
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 
 ALREADY_ASSIGNED = "E0000062"
-DONE = "done"
-UNCHANGED = "unchanged"
-UPDATED = "updated"
-FAILED = "failed"
+
+
+class WriteStatus(Enum):
+    """How one write ended."""
+    DONE = "done"               # applied as planned
+    UNCHANGED = "unchanged"     # already so: nothing was needed
+    UPDATED = "updated"         # an add found the user already assigned, then updated what differed
+    FAILED = "failed"
 
 
 @dataclass
 class WriteOutcome:
     change: object
-    status: str                 # done | unchanged (already so) | updated (found assigned, then updated) | failed
-    error: dict | None = None
+    status: WriteStatus
+    error: dict | None = None   # error_details() of a failed write
 
 
 def outcome_unknown(error):
@@ -75,19 +83,19 @@ class AssignmentWriter:
         try:
             return WriteOutcome(change, self._send(change))
         except Exception as error:  # pylint: disable=broad-exception-caught  # each failure is reported, the others go on
-            return WriteOutcome(change, FAILED, error_details(error))
+            return WriteOutcome(change, WriteStatus.FAILED, error_details(error))
 
     def _send(self, change):
         if change.kind == "group":
             if change.action == "remove":
                 return self._delete(self._groups_path(change.target_id))
             self.client.put(self._groups_path(change.target_id), json=change.body)
-            return DONE
+            return WriteStatus.DONE
         if change.action == "remove":
             return self._delete(self._users_path(change.target_id), params={"sendEmail": "false"})
         if change.action == "update":
             self.client.post(self._users_path(change.target_id), json=change.body, idempotent=True)
-            return DONE
+            return WriteStatus.DONE
         try:
             self.client.post(self._users_path(), json=change.body, idempotent=False)
         except OktaApiError as error:
@@ -96,7 +104,7 @@ class AssignmentWriter:
             if not outcome_unknown(error):
                 raise
             return self._after_lost_answer(change, error)
-        return DONE
+        return WriteStatus.DONE
 
     def _after_lost_answer(self, change, error):
         """Read the user's assignment back; send the assign again only if it did not happen."""
@@ -112,7 +120,7 @@ class AssignmentWriter:
                 return self._finish_found(change, item)   # the assign whose answer was lost did happen
             try:
                 self.client.post(self._users_path(), json=change.body, idempotent=False)
-                return DONE
+                return WriteStatus.DONE
             except OktaApiError as again:
                 if again.error_code == ALREADY_ASSIGNED:
                     return self._complete_existing(change)
@@ -128,7 +136,7 @@ class AssignmentWriter:
             body = user_update_body(wanted, AssignedUser.from_api(item), self.update_profiles)
             if body:
                 self.client.post(self._users_path(change.target_id), json=body, idempotent=True)
-        return DONE
+        return WriteStatus.DONE
 
     def _delete(self, path, params=None):
         try:
@@ -136,21 +144,21 @@ class AssignmentWriter:
         except OktaApiError as error:
             if error.status != 404:
                 raise
-            return UNCHANGED    # already gone (for example a retried DELETE whose first answer was lost)
-        return DONE
+            return WriteStatus.UNCHANGED    # already gone (for example a retried DELETE whose first answer was lost)
+        return WriteStatus.DONE
 
     def _complete_existing(self, change):
         """The user was already assigned: read it back and update what still differs."""
         wanted = change.wanted
         if wanted is None or (wanted.username is None and not wanted.profile):
-            return UNCHANGED
+            return WriteStatus.UNCHANGED
         item = self.client.get(self._users_path(change.target_id))
         current = AssignedUser.from_api(item)
         body = user_update_body(wanted, current, self.update_profiles)
         if not body:
-            return UNCHANGED
+            return WriteStatus.UNCHANGED
         self.client.post(self._users_path(change.target_id), json=body, idempotent=True)
-        return UPDATED
+        return WriteStatus.UPDATED
 
 
 def apply_changes(client, app_id, changes, max_workers=8, update_profiles=True):
@@ -161,10 +169,16 @@ def apply_changes(client, app_id, changes, max_workers=8, update_profiles=True):
     """
     writer = AssignmentWriter(client, app_id, update_profiles)
     ordered = sorted(changes, key=lambda change: change.kind != "user")
-    if not ordered:
-        return []
-    workers = max(1, min(max_workers, len(ordered)))
+    return map_concurrently(writer.apply, ordered, max_workers)
+
+
+def map_concurrently(function, items, max_workers):
+    """`function` applied to each of `items` by up to `max_workers` threads; the results in order.
+
+    With one item or one worker it runs in the calling thread: no pool to start for nothing.
+    """
+    workers = max(1, min(max_workers, len(items)))
     if workers == 1:
-        return [writer.apply(change) for change in ordered]
+        return [function(item) for item in items]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(writer.apply, ordered))
+        return list(pool.map(function, items))

@@ -1,50 +1,43 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) idm.okta_salesforce contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Internal: reconcile logic of ``okta_app_assignment``.
+"""Internal: reconcile logic of ``okta_app_assignment``: read, resolve, check, plan, write, result.
 
 The order is what makes it cheap and safe for thousands of users: read the current assignments
 once (``expand=user`` gives the logins), look up only the logins and group names that list does not
 already answer (in batches), check every name and attribute, and only then write the differences,
-concurrently. Bad input of any kind fails before the first write, with every problem in one message.
+concurrently. Bad input of any kind fails before the first write, with every problem in one message:
+the checks return problems (plain sentences) instead of raising.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError, InputError
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_checks import (
-    attribute_problems,
-    duplicate_problems,
-    resolve_groups,
-    resolve_users,
-    resolved_twice,
-)
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_diff import (
-    compact,
-    groups_before_after,
-    users_before_after,
-)
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_plan import (
-    AssignedGroup,
-    AssignedUser,
+    GROUPS,
+    KINDS,
+    USERS,
     Plan,
-    WantedGroup,
-    WantedUser,
-    plan_groups,
-    plan_users,
+    before_after,
+    plan_changes,
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_writes import (
-    DONE,
-    FAILED,
-    UPDATED,
+    WriteOutcome,
+    WriteStatus,
     apply_changes,
+    map_concurrently,
 )
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError, InputError
 
-USERS_PAGE_LIMIT = 500
-GROUPS_PAGE_LIMIT = 200
 FAILURES_IN_MESSAGE = 25
 MAX_WORKERS = 32    # the client's connection pool size
+DEACTIVATED = "DEPROVISIONED"   # Okta refuses to assign deactivated users (E0000117)
+# Okta refuses search expressions that are too long: one holds at most MAX_TERMS terms and
+# MAX_QUERY_BYTES bytes of URL-encoded query.
+MAX_TERMS = 50
+MAX_QUERY_BYTES = 6000
+SEARCH_PAGE_LIMIT = 200
 
 
 class AssignmentInputError(InputError):
@@ -65,27 +58,197 @@ class AssignmentRequest:
     update_profiles: bool = True
     max_workers: int = 8
 
-    def wanted_users(self):
-        return [WantedUser(login=u.get("login"), id=u.get("id"), username=u.get("username"), profile=u.get("profile"))
-                for u in self.users or []]
+    def entries(self, kind):
+        """The option of `kind` as given (None: not given)."""
+        return self.users if kind is USERS else self.groups
 
-    def wanted_groups(self):
-        return [WantedGroup(name=g.get("name"), id=g.get("id"), priority=g.get("priority"), profile=g.get("profile"))
-                for g in self.groups or []]
-
-
-# ---------------------------------------------------------------- reading the current state
-
-def read_assigned_users(client, app_id):
-    """Every user assignment of the app, keyed by user id (one call per 500)."""
-    items = client.paginate(f"/api/v1/apps/{app_id}/users", params={"limit": USERS_PAGE_LIMIT, "expand": "user"})
-    return {user.id: user for user in map(AssignedUser.from_api, items)}
+    def wanted(self, kind):
+        """The entries of `kind` as WantedUser or WantedGroup objects."""
+        return [kind.wanted.from_option(entry) for entry in self.entries(kind) or []]
 
 
-def read_assigned_groups(client, app_id):
-    """Every group assignment of the app, keyed by group id (one call per 200)."""
-    items = client.paginate(f"/api/v1/apps/{app_id}/groups", params={"limit": GROUPS_PAGE_LIMIT, "expand": "group"})
-    return {group.id: group for group in map(AssignedGroup.from_api, items)}
+# ---------------------------------------------------------------- reading Okta
+
+def read_assigned(client, app_id, kind):
+    """Every user or group assignment of the app, keyed by user or group id (one call per page)."""
+    items = client.paginate(f"/api/v1/apps/{app_id}/{kind.plural}", params={"limit": kind.page_limit, "expand": kind.name})
+    return {assigned.id: assigned for assigned in map(kind.assigned.from_api, items)}
+
+
+def search_expressions(field, values):
+    """Split ``values`` into ``field eq "value" or ...`` search expressions that each fit the size caps."""
+    expressions = []
+    terms = []
+    size = 0
+    for value in values:
+        escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
+        term = f'{field} eq "{escaped}"'
+        term_size = len(quote(term, safe="")) + len(quote(" or ", safe=""))
+        if terms and (len(terms) >= MAX_TERMS or size + term_size > MAX_QUERY_BYTES):
+            expressions.append(" or ".join(terms))
+            terms, size = [], 0
+        terms.append(term)
+        size += term_size
+    if terms:
+        expressions.append(" or ".join(terms))
+    return expressions
+
+
+def find_in_directory(client, kind, keys, ids, max_workers):
+    """Look users or groups up by login or name (`keys`) and by id; return the found ones by id.
+
+    Many values are joined into one ``search`` expression so that resolving thousands of users
+    costs one call per batch, not one per user; the batches run concurrently. A value absent from
+    the answer does not exist in the org.
+    """
+    # Okta compares search values case-insensitively: send each login or name once, as it was given.
+    unique_keys = {}
+    for key in keys:
+        unique_keys.setdefault(key.lower(), key)
+    expressions = search_expressions(f"profile.{kind.key}", list(unique_keys.values()))
+    expressions += search_expressions("id", list(dict.fromkeys(ids)))
+
+    def search(expression):
+        return list(client.paginate(f"/api/v1/{kind.plural}", params={"search": expression, "limit": SEARCH_PAGE_LIMIT}))
+
+    found_by_id = {}
+    for page in map_concurrently(search, expressions, max_workers):
+        for found in page:
+            if found.get("id"):
+                found_by_id.setdefault(found["id"], found)
+    return found_by_id
+
+
+# ---------------------------------------------------------------- resolving and checking the input
+
+def duplicate_problems(kind, entries):
+    """Entries listed twice (logins and names compare case-insensitively, as Okta does)."""
+    seen = set()
+    repeated = []
+    for entry in entries:
+        marker = ("key", entry.key.lower()) if entry.key else ("id", entry.id)
+        if marker in seen and entry.given not in repeated:
+            repeated.append(entry.given)
+        seen.add(marker)
+    return [f"{kind.plural} listed more than once: {', '.join(repeated)}"] if repeated else []
+
+
+def _by_key(pairs):
+    """(id, login or name) pairs grouped by lower-cased login or name."""
+    grouped = {}
+    for okta_id, key in pairs:
+        if key:
+            grouped.setdefault(key.lower(), []).append((okta_id, key))
+    return grouped
+
+
+def _match(wanted, by_key, ambiguous):
+    """Resolve `wanted`, given by login or name, from `by_key`; False when nothing matches.
+
+    Logins are unique in Okta, group names are not: when several groups carry the name, the one
+    spelt with the same case wins, else the entry is added to `ambiguous` (its id must be given).
+    """
+    candidates = by_key.get(wanted.key.lower(), [])
+    if len(candidates) > 1:
+        exact = [candidate for candidate in candidates if candidate[1] == wanted.key]
+        if len(exact) != 1:
+            ambiguous.append(f"{wanted.key} ({', '.join(okta_id for okta_id, _ in candidates)})")
+            return True
+        candidates = exact
+    if not candidates:
+        return False
+    wanted.resolved_id, wanted.resolved_key = candidates[0]
+    return True
+
+
+def resolve(client, kind, entries, current_by_id, must_exist, max_workers):
+    """Set `resolved_id` and `resolved_key` on each entry of `kind`; return the problems found.
+
+    The current assignment list answers most entries; only the others are searched for. With
+    `must_exist` false (state=absent) nothing is searched unless the list lacks logins or names, and
+    an entry that cannot be found is simply not assigned.
+    """
+    assigned_by_key = _by_key((current.id, current.key) for current in current_by_id.values())
+    keys_known = all(current.key for current in current_by_id.values())
+    to_search, ambiguous = [], []
+    for wanted in entries:
+        if wanted.id:
+            current = current_by_id.get(wanted.id)
+            if current is not None or not must_exist:
+                wanted.resolved_id, wanted.resolved_key = wanted.id, current.key if current else None
+            else:
+                to_search.append(wanted)
+        elif not _match(wanted, assigned_by_key, ambiguous) and (must_exist or not keys_known):
+            to_search.append(wanted)
+    unknown_keys, unknown_ids, deactivated = [], [], []
+    if to_search:
+        found_by_id = find_in_directory(client, kind, keys=[wanted.key for wanted in to_search if not wanted.id],
+                                        ids=[wanted.id for wanted in to_search if wanted.id], max_workers=max_workers)
+        key_by_id = {okta_id: (found.get("profile") or {}).get(kind.key) for okta_id, found in found_by_id.items()}
+        found_by_key = _by_key(key_by_id.items())
+        for wanted in to_search:
+            if wanted.id in key_by_id:
+                wanted.resolved_id, wanted.resolved_key = wanted.id, key_by_id[wanted.id]
+            elif wanted.id:
+                unknown_ids.append(wanted.id)
+            elif not _match(wanted, found_by_key, ambiguous):
+                unknown_keys.append(wanted.key)
+            found = found_by_id.get(wanted.resolved_id)
+            if kind is USERS and found is not None and found.get("status") == DEACTIVATED:
+                deactivated.append(wanted.label)
+    problems = []
+    if must_exist and unknown_keys:
+        problems.append(f"{len(unknown_keys)} {kind.key_noun} not found in Okta: {', '.join(unknown_keys)}")
+    if must_exist and unknown_ids:
+        problems.append(f"{len(unknown_ids)} {kind.name} id(s) not found in Okta: {', '.join(unknown_ids)}")
+    if must_exist and deactivated:
+        problems.append(f"{len(deactivated)} user(s) deactivated in Okta (status {DEACTIVATED}) cannot be assigned: "
+                        f"{', '.join(deactivated)}; reactivate them or take them off the list")
+    if ambiguous:
+        problems.append(f"{kind.name} {kind.key}(s) matching more than one {kind.name}, give the id instead: "
+                        f"{'; '.join(ambiguous)}")
+    return problems
+
+
+def resolved_twice(kind, entries):
+    """A user (or group) given twice in different ways, e.g. once by login and once by id."""
+    seen = {}
+    clashes = []
+    for entry in entries:
+        target = entry.resolved_id
+        if target and target in seen:
+            clashes.append(f"{seen[target]} and {entry.given} are the same ({target})")
+        elif target:
+            seen[target] = entry.given
+    return [f"{kind.plural} listed more than once: {'; '.join(clashes)}"] if clashes else []
+
+
+def app_user_attributes(client, app_id):
+    """The app-user profile attribute names the app's schema declares (base and custom)."""
+    schema = client.get(f"/api/v1/meta/schemas/apps/{app_id}/default") or {}
+    definitions = schema.get("definitions") or {}
+    names = set()
+    for part in ("base", "custom"):
+        names.update(((definitions.get(part) or {}).get("properties") or {}).keys())
+    return names
+
+
+def attribute_problems(client, app_id, entries):
+    """Profile attributes the app-user schema does not declare (the schema is read only if needed)."""
+    used = {}
+    for entry in entries:
+        for attribute in entry.profile or {}:
+            used.setdefault(attribute, []).append(entry.given)
+    if not used:
+        return []
+    known = app_user_attributes(client, app_id)
+    unknown = {name: listed_in for name, listed_in in used.items() if name not in known}
+    if not unknown:
+        return []
+    details = "; ".join(f"{name!r} (in {', '.join(listed_in[:3])}{' and more' if len(listed_in) > 3 else ''})"
+                        for name, listed_in in sorted(unknown.items()))
+    return [f"profile attribute(s) not in the app-user schema: {details}. "
+            f"Known attributes: {', '.join(sorted(known)) or 'none'}"]
 
 
 # ---------------------------------------------------------------- the whole run
@@ -97,12 +260,12 @@ def _check_request(request):
         raise AssignmentInputError("exclusive applies to state=present only: remove 'exclusive' or use state=present")
     # An empty list usually comes from a variable that was not filled: with exclusive it would
     # unassign (and deprovision) everyone, so it is refused rather than taken literally.
-    for kind, entries in (("users", request.users), ("groups", request.groups)):
-        if request.exclusive and entries == []:
+    for kind in KINDS:
+        if request.exclusive and request.entries(kind) == []:
             raise AssignmentInputError(
-                f"exclusive=true with an empty {kind} list would remove every {kind[:-1]} assignment of the app, so it is "
-                f"refused and nothing was changed. Check the variable that fills {kind}; to leave {kind} alone, omit the "
-                f"option; to remove assignments, list them with state=absent.")
+                f"exclusive=true with an empty {kind.plural} list would remove every {kind.name} assignment of the app, "
+                f"so it is refused and nothing was changed. Check the variable that fills {kind.plural}; to leave "
+                f"{kind.plural} alone, omit the option; to remove assignments, list them with state=absent.")
     if not 1 <= request.max_workers <= MAX_WORKERS:
         raise AssignmentInputError(f"max_workers must be between 1 and {MAX_WORKERS}, not {request.max_workers}")
 
@@ -120,35 +283,34 @@ def reconcile_assignments(client, app, request, check_mode=False):
     """
     _check_request(request)
     app_id = app["id"]
-    wanted_users = request.wanted_users()
-    wanted_groups = request.wanted_groups()
-    problems = duplicate_problems(wanted_users, wanted_groups)
+    wanted = {kind: request.wanted(kind) for kind in KINDS}
+    problems = [problem for kind in KINDS for problem in duplicate_problems(kind, wanted[kind])]
     if problems:
         raise AssignmentInputError(_input_message(app, problems))
 
-    manage_users = _needs_current(request.users, request)
-    manage_groups = _needs_current(request.groups, request)
-    current_users = read_assigned_users(client, app_id) if manage_users else {}
-    current_groups = read_assigned_groups(client, app_id) if manage_groups else {}
+    managed = [kind for kind in KINDS if _needs_current(request.entries(kind), request)]
+    current = {kind: read_assigned(client, app_id, kind) if kind in managed else {} for kind in KINDS}
 
     must_exist = request.state == "present"
-    problems += resolve_users(client, wanted_users, current_users, must_exist, request.max_workers)
-    problems += resolve_groups(client, wanted_groups, current_groups, must_exist, request.max_workers)
-    problems += resolved_twice(wanted_users, wanted_groups)
+    for kind in KINDS:
+        problems += resolve(client, kind, wanted[kind], current[kind], must_exist, request.max_workers)
+    for kind in KINDS:
+        problems += resolved_twice(kind, wanted[kind])
     if must_exist:
-        problems += attribute_problems(client, app_id, wanted_users, wanted_groups)
+        problems += attribute_problems(client, app_id, wanted[USERS] + wanted[GROUPS])
     if problems:
         raise AssignmentInputError(_input_message(app, problems))
 
     plan = Plan()
-    if manage_users:
-        plan_users(wanted_users, current_users, request.state, request.exclusive, request.update_profiles, plan)
-    if manage_groups:
-        plan_groups(wanted_groups, current_groups, request.state, request.exclusive, request.update_profiles, plan)
+    for kind in managed:
+        plan_changes(kind, wanted[kind], current[kind], request.state, request.exclusive, request.update_profiles, plan)
+    diff = {"before": {}, "after": {}}
+    for kind in managed:
+        diff["before"][kind.plural], diff["after"][kind.plural] = before_after(kind, current[kind], wanted[kind], plan.changes)
 
-    diff = _diff(current_users, current_groups, wanted_users, wanted_groups, plan, manage_users, manage_groups)
     if check_mode:
-        outcomes = [_Planned(change) for change in plan.changes]
+        # Check mode reports each planned write as if it succeeded.
+        outcomes = [WriteOutcome(change, WriteStatus.DONE) for change in plan.changes]
     else:
         outcomes = apply_changes(client, app_id, plan.changes, request.max_workers, request.update_profiles)
     result = _result(plan, outcomes)
@@ -165,25 +327,6 @@ def _input_message(app, problems):
             + "; ".join(problems) + ". Fix the users/groups options and run again.")
 
 
-@dataclass
-class _Planned:
-    """A change check mode would make: reported as if it succeeded."""
-    change: object
-    status: str = DONE
-    error: dict | None = None
-
-
-def _diff(current_users, current_groups, wanted_users, wanted_groups, plan, manage_users, manage_groups):
-    before, after = {}, {}
-    if manage_users:
-        wanted_by_id = {wanted.user_id: wanted for wanted in wanted_users if wanted.user_id}
-        before["users"], after["users"] = compact(*users_before_after(current_users, wanted_by_id, plan.changes))
-    if manage_groups:
-        wanted_by_id = {wanted.group_id: wanted for wanted in wanted_groups if wanted.group_id}
-        before["groups"], after["groups"] = compact(*groups_before_after(current_groups, wanted_by_id, plan.changes))
-    return {"before": before, "after": after}
-
-
 def _result(plan, outcomes):
     lists = {"added": [], "updated": [], "removed": []}
     failures = []
@@ -191,11 +334,11 @@ def _result(plan, outcomes):
     list_for = {"add": "added", "update": "updated", "remove": "removed"}
     for outcome in sorted(outcomes, key=lambda o: (o.change.kind != "user", o.change.label)):
         change = outcome.change
-        if outcome.status == FAILED:
+        if outcome.status is WriteStatus.FAILED:
             failures.append({change.kind: change.label, "action": change.action, **outcome.error})
-        elif outcome.status == DONE:
+        elif outcome.status is WriteStatus.DONE:
             lists[list_for[change.action]].append(change.label)
-        elif outcome.status == UPDATED:
+        elif outcome.status is WriteStatus.UPDATED:
             lists["updated"].append(change.label)
         else:
             unchanged += 1

@@ -10,7 +10,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_pl
     WantedUser,
     user_add_body,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_writes import DONE, FAILED, apply_changes
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_writes import WriteStatus, apply_changes
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 
 APP_ID = "0oa1"
@@ -62,14 +62,14 @@ class LossyOkta:
 
 
 def add(user_id="00u1", profile=None):
-    wanted = WantedUser(login="a@acme.com", profile=profile, user_id=user_id, resolved_login="a@acme.com")
+    wanted = WantedUser(login="a@acme.com", profile=profile, resolved_id=user_id, resolved_key="a@acme.com")
     return Change("user", "add", "a@acme.com", user_id, user_add_body(wanted), wanted)
 
 
 def test_an_assign_that_happened_but_lost_its_answer_is_not_sent_again():
     okta = LossyOkta(["lost after acting"])
     [outcome] = apply_changes(okta, APP_ID, [add(profile={"role": "Sales"})], max_workers=1)
-    assert outcome.status == DONE
+    assert outcome.status is WriteStatus.DONE
     assert okta.log == [("POST", USERS), ("GET", f"{USERS}/00u1")]
     assert okta.app_users["00u1"]["profile"] == {"role": "Sales"}
 
@@ -77,7 +77,7 @@ def test_an_assign_that_happened_but_lost_its_answer_is_not_sent_again():
 def test_an_assign_that_did_not_happen_is_sent_again_after_the_read_back():
     okta = LossyOkta(["lost", "lost", "ok"])
     [outcome] = apply_changes(okta, APP_ID, [add()], max_workers=1)
-    assert outcome.status == DONE
+    assert outcome.status is WriteStatus.DONE
     assert okta.log == [("POST", USERS), ("GET", f"{USERS}/00u1"), ("POST", USERS), ("GET", f"{USERS}/00u1"), ("POST", USERS)]
     assert okta.pauses == [1, 2]
 
@@ -86,14 +86,14 @@ def test_a_group_scoped_user_found_on_read_back_still_gets_its_direct_assignment
     okta = LossyOkta(["lost", "ok"])
     okta.app_users["00u1"] = {"id": "00u1", "scope": "GROUP", "credentials": {}, "profile": {}}
     [outcome] = apply_changes(okta, APP_ID, [add()], max_workers=1)
-    assert outcome.status == DONE and okta.app_users["00u1"]["scope"] == "USER"
+    assert outcome.status is WriteStatus.DONE and okta.app_users["00u1"]["scope"] == "USER"
     assert [entry[0] for entry in okta.log] == ["POST", "GET", "POST"]
 
 
 def test_resends_stop_at_max_retries_and_report_the_last_error():
     okta = LossyOkta(["lost"] * 3, max_retries=2)
     [outcome] = apply_changes(okta, APP_ID, [add()], max_workers=1)
-    assert outcome.status == FAILED and outcome.error["status"] == 502
+    assert outcome.status is WriteStatus.FAILED and outcome.error["status"] == 502
     assert [entry[0] for entry in okta.log] == ["POST", "GET", "POST", "GET", "POST"]
     assert outcome.error["request_id"] == "req5"
 
@@ -101,5 +101,5 @@ def test_resends_stop_at_max_retries_and_report_the_last_error():
 def test_a_refusal_is_not_an_unknown_outcome_and_is_never_resent():
     okta = LossyOkta([(400, "E0000001")])
     [outcome] = apply_changes(okta, APP_ID, [add()], max_workers=1)
-    assert outcome.status == FAILED and outcome.error["error_code"] == "E0000001"
+    assert outcome.status is WriteStatus.FAILED and outcome.error["error_code"] == "E0000001"
     assert okta.log == [("POST", USERS)]

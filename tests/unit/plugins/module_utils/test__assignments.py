@@ -14,20 +14,19 @@ from urllib.parse import quote
 
 import pytest
 
-from ansible_collections.idm.okta_salesforce.plugins.module_utils import _assignment_diff
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_plan import USERS
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignments import (
+    MAX_TERMS,
     AssignmentInputError,
     AssignmentWritesFailed,
     AssignmentRequest,
     failure_message,
+    find_in_directory,
     reconcile_assignments,
-)
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_directory import (
-    MAX_TERMS,
-    find_users,
     search_expressions,
 )
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import InputError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 
 APP = {"id": "0oaapp", "label": "Salesforce.com", "name": "salesforce"}
 SCHEMA = {"definitions": {"base": {"properties": {"profile": {}, "role": {}, "email": {}}},
@@ -219,8 +218,9 @@ def test_search_term_escapes_quotes():
 def test_find_users_batches_and_ignores_case():
     okta = FakeOkta(users=150)
     wanted = [login.upper() for login in logins(1, 120)] + logins(1, 5)
-    by_login, by_id = find_users(okta, logins=wanted, ids=["00u00140"], max_workers=4)
-    assert len(by_login) == 121 and "00u00140" in by_id
+    found_by_id = find_in_directory(okta, USERS, keys=wanted, ids=["00u00140"], max_workers=4)
+    assert sorted(user["profile"]["login"] for user in found_by_id.values()) == logins(1, 120) + ["user0140@acme.com"]
+    assert "00u00140" in found_by_id
     assert okta.calls["GET"] == 4  # 120 logins in 3 batches of at most 50, one batch of ids
 
 
@@ -350,6 +350,14 @@ def test_same_user_twice_is_refused():
 def test_exclusive_with_absent_is_refused():
     with pytest.raises(AssignmentInputError, match="exclusive"):
         run(FakeOkta(), users=[], state="absent", exclusive=True)
+
+
+def test_bad_input_is_an_input_error_of_the_collection():
+    """The module shell fails every InputError cleanly, so the assignment checks raise one."""
+    okta = FakeOkta()
+    with pytest.raises(InputError, match="nobody@acme.com"):
+        run(okta, users=[{"login": "nobody@acme.com"}])
+    assert okta.writes() == []
 
 
 # ---------------------------------------------------------------- exclusive and absent
@@ -489,13 +497,3 @@ def test_diff_of_thousands_shows_changes_and_a_count():
     result = run(okta, check_mode=True, users=[{"login": login} for login in logins(1, 1000)])
     assert result["diff"]["before"]["users"] == ["(999 unchanged assignments not shown)"]
     assert result["diff"]["after"]["users"] == ["user1000@acme.com", "(999 unchanged assignments not shown)"]
-
-
-def test_diff_lines_show_values_without_double_quotes():
-    assert _assignment_diff.show("Standard User") == "'Standard User'"
-    assert _assignment_diff.show(["EMEA", "Sales Ops"]) == "[EMEA, 'Sales Ops']"
-    assert _assignment_diff.show(None) == "null" and _assignment_diff.show(3) == "3"
-
-
-def test_compact_keeps_short_listings_whole():
-    assert _assignment_diff.compact(["a", "b"], ["a"]) == (["a", "b"], ["a"])
