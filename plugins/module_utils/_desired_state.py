@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import copy
 
-MASK = "********"
-SECRET_WILL_BE_SENT = "******** (will be sent)"
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import MASK
+
+SECRET_WILL_BE_SENT = f"{MASK} (will be sent)"
 
 # Keys whose values are secrets wherever they appear in a diff section.
 SECRET_KEYS = frozenset(("credentials", "password", "token", "security_token", "secret"))

@@ -22,31 +22,16 @@ from dataclasses import dataclass
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError, InputError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import admin_console_url
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import (
+    SALESFORCE_FAULT_CODES,
+    login_fault_remedy,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import whitespace_problem
 
 CONNECTION_PATH = "/api/v1/apps/{app_id}/connections/default"
 
-# Salesforce login fault codes Okta passes on when it tests the credentials (contract section 4).
-SALESFORCE_FAULT_CODES = (
-    "INVALID_LOGIN",
-    "LOGIN_MUST_USE_SECURITY_TOKEN",
-    "API_DISABLED_FOR_ORG",
-    "API_CURRENTLY_DISABLED",
-    "PASSWORD_LOCKOUT",
-    "LOGIN_DURING_RESTRICTED_DOMAIN",
-    "LOGIN_DURING_RESTRICTED_TIME",
-    "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
-    "INSUFFICIENT_ACCESS",
-)
+# A Salesforce fault code in Okta's error text: "sf:CODE", or a known code (SALESFORCE_FAULT_CODES) on its own.
 _FAULT_CODE = re.compile(r"(sf:)?\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")
-
-_FAULT_ADVICE = {
-    "INVALID_LOGIN": "check sf_username, sf_password and sf_security_token (a password reset also resets the token)",
-    "LOGIN_MUST_USE_SECURITY_TOKEN": "set sf_security_token to the API user's current security token",
-    "API_DISABLED_FOR_ORG": "the Salesforce edition or org does not allow API access",
-    "API_CURRENTLY_DISABLED": "grant API Enabled on the API user's profile",
-    "PASSWORD_LOCKOUT": "the API user is locked out in Salesforce: unlock it, then rerun",
-    "INVALID_OPERATION_WITH_EXPIRED_PASSWORD": "the API user's password has expired: reset it, then rerun with the new password and token",
-}
 
 
 class CredentialsInputError(InputError):
@@ -96,12 +81,13 @@ class ConnectionState:
         }
 
 
-def _check_no_whitespace(name, value):
-    if value != value.strip() or any(char.isspace() for char in value):
+def _refuse_whitespace(option, value):
+    problem = whitespace_problem(option, value)
+    if problem:
         raise CredentialsInputError(
-            f"{name} has whitespace inside or around it. Salesforce logs the API user in with the password "
-            "immediately followed by the security token, so a space, tab or line break makes the login fail: "
-            f"remove it from {name} (the value is not shown here)."
+            f"{problem}. Salesforce logs the API user in with the password immediately followed by the security "
+            f"token, so a space, tab or line break makes the login fail: remove it from {option} (the value is not "
+            "shown here)."
         )
 
 
@@ -112,18 +98,16 @@ def join_credentials(password, security_token):
     """
     if not password:
         raise CredentialsInputError("sf_password is empty: give the Salesforce API user's password.")
-    _check_no_whitespace("sf_password", password)
-    if security_token:
-        _check_no_whitespace("sf_security_token", security_token)
+    _refuse_whitespace("sf_password", password)
+    _refuse_whitespace("sf_security_token", security_token)
     return password + (security_token or "")
 
 
 def check_username(username):
     """Refuse a Salesforce username with whitespace, naming the problem."""
-    if username is not None and (username != username.strip() or any(char.isspace() for char in username)):
-        raise CredentialsInputError(
-            f"sf_username {username.strip()!r} has whitespace inside or around it: Salesforce usernames have none; remove it."
-        )
+    problem = whitespace_problem("sf_username", username)
+    if problem:
+        raise CredentialsInputError(f"{problem} ({username.strip()!r}): Salesforce usernames have none; remove it.")
 
 
 def _state_from_body(body):
@@ -170,10 +154,9 @@ def _credentials_rejected(error, username):
     code = salesforce_fault_code(error)
     causes = "; ".join(error.causes or []) or error.summary or "no detail given"
     causes = causes.rstrip(". ")
-    advice = _FAULT_ADVICE.get(code, "check the API user in Salesforce (okta_sf_credentials_test names the problem)")
     message = (
         f"Salesforce refused the API credentials of {username} ({code}) when Okta tested them: {causes}. "
-        f"To fix: {advice}. Okta request id: {error.request_id}."
+        f"{login_fault_remedy(code)} Okta request id: {error.request_id}."
     )
     return CredentialsRejected(message, code, error)
 

@@ -29,6 +29,7 @@ except ImportError:
     JWT_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import InputError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import whitespace_problem
 
 DEFAULT_SCOPES = (
     "okta.apps.read",
@@ -264,8 +265,9 @@ def select_auth(org_url, api_token=None, client_id=None, private_key=None, priva
         raise OktaConfigError("Both an API token and OAuth 2.0 options are set. " + AUTH_HELP
                               + " Check the environment too: an OKTA_* variable fills any option a task leaves unset.")
     if api_token:
-        if any(ch.isspace() for ch in api_token):
-            raise OktaConfigError("api_token contains whitespace: give the token exactly as Okta issued it.")
+        problem = whitespace_problem("api_token", api_token)
+        if problem:
+            raise OktaConfigError(f"{problem}: give the token exactly as Okta issued it.")
         return SswsAuth(api_token)
     if private_key and private_key_file:
         raise OktaConfigError("Set only one of private_key and private_key_file (env OKTA_PRIVATE_KEY, OKTA_PRIVATE_KEY_FILE).")

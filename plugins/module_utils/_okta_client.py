@@ -12,19 +12,18 @@ from __future__ import annotations
 
 import collections
 import http.cookiejar
-import ipaddress
 import random
 import re
 import threading
 import time
 import traceback
-from urllib.parse import quote, quote_plus, urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 try:
     import requests
     import urllib3
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, InsecureRequestWarning, MaxRetryError
+    from urllib3.exceptions import InsecureRequestWarning
     # Retrying these cannot help: the certificate, URL or header will be just as wrong next time.
     _NEVER_RETRIED = (requests.exceptions.SSLError, requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
                       requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema)
@@ -40,34 +39,29 @@ from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import OktaConfigError, select_auth
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_rate_limits import RateLimitPacer
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import (
+    SecretScrubber,
+    TransportOptions,
+    not_sent,
+    plain_http_problem,
+    transport_advice,
+    transport_failure,
+)
 
 # The collection's version lives in galaxy.yml only; the ansible-core version still helps Okta support.
 USER_AGENT = f"idm.okta_salesforce ansible-core/{ANSIBLE_VERSION}"
-MASK = "********"
 # Sized for the assignment module's worker threads (default 8) with room for a larger max_workers.
 POOL_SIZE = 32
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
-MIN_SECRET_LENGTH = 4
+# The options a transport error's advice names.
+_TRANSPORT_OPTIONS = TransportOptions(url="org_url", ca_path="ca_path", validate_certs="validate_certs", timeout="timeout")
 
 _IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
 _READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 _LINK_RE = re.compile(r"<([^>]*)>([^<]*)")
-_OBJECT_REPR_RE = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*")
 _HTML_TAG_RE = re.compile(r"<[^>]*>")
 _ID_SEGMENT_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{10,}$")
-
-
-def _is_loopback(host):
-    host = (host or "").lower()
-    if host == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return address.is_loopback or bool(mapped and mapped.is_loopback)
 
 
 def normalize_org_url(org_url):
@@ -83,10 +77,9 @@ def normalize_org_url(org_url):
         raise OktaConfigError(f"org_url {org_url!r} is not an http(s) URL. " + example)
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise OktaConfigError(f"org_url {org_url!r} has a path or query: Okta API paths are added by the modules. " + example)
-    if scheme == "http" and not _is_loopback(parts.hostname):
-        raise OktaConfigError(
-            f"org_url {org_url!r} uses plain http, which would send the credentials unencrypted: use https. "
-            "Plain http is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost), such as a local test server.")
+    refusal = plain_http_problem("org_url", org_url.strip())
+    if refusal:
+        raise OktaConfigError(refusal)
     return f"{scheme}://{parts.netloc.lower()}"
 
 
@@ -129,39 +122,6 @@ def with_query(url, params):
     if not query:
         return url
     return url + ("&" if "?" in url else "?") + query
-
-
-class SecretScrubber:
-    """Replaces every registered secret (and its URL- and JSON-escaped forms) with a fixed mask."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._values = set()
-        self._pattern = None
-
-    def add(self, value):
-        if not isinstance(value, str) or len(value.strip()) < MIN_SECRET_LENGTH:
-            return
-        forms = {value, value.strip(), quote(value, safe=""), quote_plus(value),
-                 value.encode("unicode_escape").decode("ascii"), value.replace("\n", "\\n")}
-        with self._lock:
-            before = len(self._values)
-            self._values.update(f for f in forms if len(f) >= MIN_SECRET_LENGTH)
-            if len(self._values) != before:
-                self._pattern = None
-
-    def scrub(self, text):
-        if text is None:
-            return None
-        text = str(text)
-        with self._lock:
-            if not self._values:
-                return text
-            if self._pattern is None:
-                ordered = sorted(self._values, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(v) for v in ordered))
-            pattern = self._pattern
-        return pattern.sub(MASK, text)
 
 
 class OktaApiError(CollectionError):
@@ -229,46 +189,6 @@ class OktaResponse:
     @property
     def next_url(self):
         return next_link(self.headers.get("Link"))
-
-
-def _not_sent(exc):
-    """True when the connection failed before any byte of the request left (safe to retry any method)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    if isinstance(exc, requests.exceptions.SSLError):
-        return False
-    reason = exc.args[0] if exc.args else None
-    if isinstance(reason, MaxRetryError):
-        reason = reason.reason
-    # NewConnectionError (refused, unreachable, DNS) is a ConnectTimeoutError subclass in urllib3.
-    return isinstance(exc, requests.exceptions.ConnectionError) and isinstance(reason, ConnectTimeoutError)
-
-
-def _transport_reason(exc, timeout):
-    if isinstance(exc, requests.exceptions.SSLError):
-        return ("TLS failed (is the certificate signed by a CA this host trusts? Set ca_path to that CA's PEM file; "
-                "validate_certs: false only for a lab)")
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return f"timed out after {timeout} s while connecting"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return f"no answer within {timeout} s (timeout)"
-    reason = exc.args[0] if exc.args else exc
-    if isinstance(reason, MaxRetryError) and reason.reason is not None:
-        reason = reason.reason
-    detail = _OBJECT_REPR_RE.sub("", str(reason)).strip() or type(exc).__name__
-    kind = "could not connect" if _not_sent(exc) else "connection error"
-    return f"{kind}: {detail}"
-
-
-def _transport_advice(exc, timeout):
-    """What to do about a transport error, or None when retrying later is all there is to it."""
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return f"Raise timeout (now {timeout} s) if Okta answers slowly, or try again later"
-    if isinstance(exc, requests.exceptions.SSLError):
-        return None
-    if _not_sent(exc):
-        return "Check org_url and that this host can reach it (DNS, proxy, firewall)"
-    return None
 
 
 def required_scope(method, path):
@@ -474,17 +394,16 @@ class OktaClient:
                 response = self._transmit(method, url, json_body, form, headers)
             except requests.exceptions.RequestException as exc:
                 self._pacer.observe(family, None, sent, self._clock())  # no answer: no longer in flight
-                retryable = (idempotent or _not_sent(exc)) and not isinstance(exc, _NEVER_RETRIED)
+                retryable = (idempotent or not_sent(exc)) and not isinstance(exc, _NEVER_RETRIED)
                 if retryable and retries < self.max_retries:
                     retries += 1
                     self._sleep(self._backoff(retries))
                     continue
-                summary = _transport_reason(exc, self.timeout)
+                failure = transport_failure(exc, urlsplit(url).netloc, self.timeout)
+                summary = failure.reason
                 if retries:
                     summary += f" (gave up after {retries + 1} attempts)"
-                advice = _transport_advice(exc, self.timeout)
-                if advice:
-                    summary += f". {advice}"
+                summary += f". {transport_advice(failure.kind, _TRANSPORT_OPTIONS)}"
                 raise self._error(None, summary=summary, method=method, url=url) from None
             self._pacer.observe(family, response.headers, sent, self._clock())
             status = response.status_code

@@ -32,11 +32,8 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth imp
     HAS_JWT,
     OktaConfigError,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import (
-    HAS_REQUESTS,
-    OktaClient,
-    SecretScrubber,
-)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import HAS_REQUESTS, OktaClient
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import SecretScrubber
 
 OKTA_ARGUMENT_SPEC = dict(
     org_url=dict(type="str", fallback=(env_fallback, ["OKTA_ORG_URL"])),

@@ -4,22 +4,20 @@
 """Salesforce login (SOAP, through simple-salesforce) and the read-only SOQL queries behind the
 API user's fitness checks (internal to this collection).
 
-simple-salesforce keeps only sessionId and serverUrl from the login answer and sets no timeout,
-so this file brings its own requests session: an adapter applies the task's timeout and TLS
-settings to every request, and a response hook keeps the raw login answer to read
-passwordExpired, sandbox, userId and userInfo.
+simple-salesforce logs in, holds the session and runs the queries. This file adds only what the
+library does not do: an adapter that applies the task's timeout and TLS settings to every request
+(its login POST sets no timeout), and a response hook that keeps the raw login answer to read
+passwordExpired, sandbox, userId and userInfo (it keeps only sessionId and serverUrl).
 """
 
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import os
 import re
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from html import escape
 from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
@@ -38,18 +36,24 @@ except ImportError:
     HAS_REQUESTS = False
 
 try:
-    from simple_salesforce import Salesforce, SalesforceLogin
+    from simple_salesforce import Salesforce, SalesforceLogin, format_soql
     from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceError
     HAS_SIMPLE_SALESFORCE = True
 except ImportError:
     HAS_SIMPLE_SALESFORCE = False
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import InputError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import (
+    SecretScrubber,
+    plain_http_problem,
+    transport_failure,
+)
 
 DEFAULT_API_VERSION = "64.0"
 # SOAP login() does not exist from API 65.0 on, and is retired for every version in Summer '27.
 LAST_SOAP_LOGIN_API_VERSION = 64.0
 SOAP_LOGIN_PATH = "/services/Soap/u/"
 PARTNER_NS = "{urn:partner.soap.sforce.com}"
-MASK = "********"
 
 SALESFORCE_ARGUMENT_SPEC = {
     "sf_username": {"type": "str", "required": True, "fallback": (env_fallback, ["SF_USERNAME"])},
@@ -63,14 +67,15 @@ SALESFORCE_ARGUMENT_SPEC = {
     "sf_timeout": {"type": "float", "default": 30},
 }
 
+# format_soql templates: {} is the user id, quoted by the library.
 USER_QUERY = (
     "SELECT Id, Username, IsActive, UserType, Profile.Name, Profile.IsSsoEnabled, Profile.PermissionsApiEnabled, "
-    "Profile.PermissionsManageUsers, Profile.PermissionsModifyAllData FROM User WHERE Id = '{user_id}'"
+    "Profile.PermissionsManageUsers, Profile.PermissionsModifyAllData FROM User WHERE Id = {}"
 )
 PERMISSION_SETS_QUERY = (
     "SELECT PermissionSet.Name, PermissionSet.IsOwnedByProfile, PermissionSet.PermissionsIsSsoEnabled, "
     "PermissionSet.PermissionsApiEnabled, PermissionSet.PermissionsManageUsers FROM PermissionSetAssignment "
-    "WHERE AssigneeId = '{user_id}'"
+    "WHERE AssigneeId = {}"
 )
 ORGANIZATION_QUERY = "SELECT Id, Name, IsSandbox, OrganizationType, InstanceName FROM Organization"
 
@@ -84,7 +89,7 @@ class SalesforceInputError(InputError):
 
 
 class SalesforceLoginError(Exception):
-    """A failed login. `kind`: fault, retired, tls, timeout, network or protocol. Never holds a secret."""
+    """A failed login. `kind`: fault, retired, protocol, or a TransportFailure kind. Never holds a secret."""
 
     def __init__(self, code: str, message: str, kind: str):
         super().__init__(message)
@@ -120,8 +125,7 @@ class LoginAnswer:
     """The fields of the SOAP login answer the checks need. The session id stays out of repr and output."""
 
     session_id: str = field(repr=False)
-    instance: str
-    server_url: str
+    instance: str                    # the instance host (and port) from serverUrl, as the library read it
     user_id: str | None
     password_expired: bool | None
     sandbox: bool | None
@@ -140,15 +144,6 @@ class FitnessRecords:
     organization_error: str | None = None
 
 
-def scrub(text: str, secrets) -> str:
-    """Mask every secret (and its XML-escaped form, as sent in the SOAP body) in `text`."""
-    text = str(text)
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        for form in (secret, escape(secret)):
-            text = text.replace(form, MASK)
-    return text
-
-
 # ---------------------------------------------------------------- options
 
 def normalise_api_version(value) -> str:
@@ -156,15 +151,6 @@ def normalise_api_version(value) -> str:
     if not match:
         raise SalesforceInputError(f"sf_api_version must look like 64.0, got {value!r}.")
     return f"{int(match.group(1))}.{match.group(2) or 0}"
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def login_endpoint(sf_domain: str | None, sf_login_url: str | None, sf_api_version) -> LoginEndpoint:
@@ -176,11 +162,9 @@ def login_endpoint(sf_domain: str | None, sf_login_url: str | None, sf_api_versi
             raise SalesforceInputError(
                 f"sf_login_url must be a URL such as https://acme.my.salesforce.com, got {sf_login_url!r}."
             )
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
-            raise SalesforceInputError(
-                "sf_login_url uses http://, which would send the password in clear text: use https:// "
-                "(plain http is accepted only for loopback test servers)."
-            )
+        refusal = plain_http_problem("sf_login_url", sf_login_url.strip())
+        if refusal:
+            raise SalesforceInputError(refusal)
         if parts.path.strip("/") or parts.query or parts.fragment:
             raise SalesforceInputError(
                 f"sf_login_url must be the server's base URL without a path (e.g. https://{parts.netloc}), got {sf_login_url!r}."
@@ -231,7 +215,6 @@ def build_session(timeout: float, verify) -> requests.Session:
     adapter = _TimeoutAndTlsAdapter(timeout, verify)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
-    session.verify = verify
     return session
 
 
@@ -241,37 +224,6 @@ def insecure_request_warnings_silenced():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InsecureRequestWarning)
         yield
-
-
-def _root_reason(error: BaseException) -> str:
-    """The innermost cause of a requests/urllib3 error, which is the readable part."""
-    seen = set()
-    current = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        nested = getattr(current, "reason", None)
-        if isinstance(nested, BaseException):
-            current = nested
-            continue
-        if current.args and isinstance(current.args[0], BaseException):
-            current = current.args[0]
-            continue
-        if current.__cause__ is not None:
-            current = current.__cause__
-            continue
-        break
-    return str(current)
-
-
-def transport_error(error: Exception, host: str, timeout: float) -> SalesforceLoginError | None:
-    """Turn a requests exception into a clear login error, or None if it is not one."""
-    if isinstance(error, requests.exceptions.SSLError):
-        return SalesforceLoginError("TLS", f"TLS verification of {host} failed: {_root_reason(error)}", "tls")
-    if isinstance(error, requests.exceptions.Timeout):
-        return SalesforceLoginError("TIMEOUT", f"No answer from {host} within {timeout:g} s (sf_timeout).", "timeout")
-    if isinstance(error, requests.exceptions.RequestException):
-        return SalesforceLoginError("NETWORK", f"Could not connect to {host}: {_root_reason(error)}", "network")
-    return None
 
 
 def _looks_like_soap_login_unavailable(code, message: str) -> bool:
@@ -289,7 +241,7 @@ def _bool(value: str | None) -> bool | None:
 
 
 def parse_login_answer(content: bytes) -> dict:
-    """Read passwordExpired, sandbox, userId, serverUrl and userInfo/* from a SOAP loginResponse."""
+    """Read passwordExpired, sandbox, userId and userInfo/* (which simple-salesforce drops) from a SOAP loginResponse."""
     root = ET.fromstring(content)
     result = root.find(f".//{PARTNER_NS}loginResponse/{PARTNER_NS}result")
     if result is None:
@@ -297,7 +249,6 @@ def parse_login_answer(content: bytes) -> dict:
     info = result.find(PARTNER_NS + "userInfo")
     user_info = {} if info is None else {child.tag.replace(PARTNER_NS, ""): child.text for child in info}
     return {
-        "server_url": _text(result, "serverUrl"),
         "user_id": _text(result, "userId"),
         "password_expired": _bool(_text(result, "passwordExpired")),
         "sandbox": _bool(_text(result, "sandbox")),
@@ -307,12 +258,8 @@ def parse_login_answer(content: bytes) -> dict:
 
 def soap_login(session, endpoint: LoginEndpoint, username: str, password: str, security_token: str,
                timeout: float) -> LoginAnswer:
-    """Log in through simple-salesforce's SalesforceLogin and return the raw answer's fields.
-
-    The password and token are joined and passed as `password` with an empty `security_token`:
-    SalesforceLogin XML-escapes the password but not the token.
-    """
-    secrets = (password, security_token, password + security_token)
+    """Log in through simple-salesforce's SalesforceLogin and return the fields the checks need."""
+    scrubber = SecretScrubber((password, security_token, password + security_token))
     captured = []
 
     def keep_login_answer(response, *args, **kwargs):  # pylint: disable=unused-argument
@@ -322,14 +269,16 @@ def soap_login(session, endpoint: LoginEndpoint, username: str, password: str, s
     target = {"scratch_url": endpoint.base_url} if endpoint.base_url else {"domain": endpoint.domain}
     session.hooks["response"].append(keep_login_answer)
     try:
-        _session_id, instance = SalesforceLogin(
+        # Joined and passed as the password: SalesforceLogin XML-escapes the password but not security_token.
+        session_id, instance = SalesforceLogin(
             username=username, password=password + security_token, security_token="",
             sf_version=endpoint.api_version, session=session, **target,
         )
     except SalesforceAuthenticationFailed as error:
-        message = scrub(error.auth_message or "", secrets).strip()
+        message = scrubber.scrub(error.auth_message or "").strip()
         if error.code is None or isinstance(error.code, int):
-            # Not a SOAP fault: some other web server, or no login() at this API version.
+            # Not a SOAP fault: some other web server, or no login() at this API version. The library gives
+            # the HTTP status only when the body is not XML, so it is read from the kept answer.
             status = captured[-1].status_code if captured else error.code
             detail = f"HTTP {status} from {endpoint.url}"
             kind = "retired" if endpoint.soap_login_retired else "protocol"
@@ -337,9 +286,9 @@ def soap_login(session, endpoint: LoginEndpoint, username: str, password: str, s
         kind = "retired" if _looks_like_soap_login_unavailable(error.code, message) else "fault"
         raise SalesforceLoginError(str(error.code), message or "no message", kind) from None
     except requests.exceptions.RequestException as error:
-        failure = transport_error(error, endpoint.host, timeout)
-        raise SalesforceLoginError(failure.code, scrub(failure.message, secrets), failure.kind) from None
-    except (ExpatError, ValueError):
+        failure = transport_failure(error, endpoint.host, timeout)
+        raise SalesforceLoginError(failure.kind.upper(), scrubber.scrub(failure.sentence), failure.kind) from None
+    except (ExpatError, ValueError):  # an answer that is not XML, or not UTF-8: the library cannot read it
         raise SalesforceLoginError("PROTOCOL", f"The answer from {endpoint.url} is not a SOAP login answer.", "protocol") from None
     finally:
         session.hooks["response"].remove(keep_login_answer)
@@ -348,34 +297,33 @@ def soap_login(session, endpoint: LoginEndpoint, username: str, password: str, s
         fields = parse_login_answer(captured[-1].content)
     except (IndexError, ET.ParseError, ValueError):
         raise SalesforceLoginError("PROTOCOL", f"The answer from {endpoint.url} could not be read.", "protocol") from None
-    return LoginAnswer(session_id=_session_id, instance=instance, **fields)
+    return LoginAnswer(session_id=session_id, instance=instance, **fields)
 
 
 # ---------------------------------------------------------------- SOQL
 
 def _query_error(error: Exception, host: str, timeout: float) -> str:
-    if HAS_SIMPLE_SALESFORCE and isinstance(error, SalesforceError):
+    """Why a query failed: Salesforce's status and error code, or what went wrong on the way."""
+    if isinstance(error, SalesforceError):
         content = error.content
         if isinstance(content, list) and content and isinstance(content[0], dict):
             return f"HTTP {error.status} {content[0].get('errorCode')}: {content[0].get('message')}"
         return f"HTTP {error.status}"
-    failure = transport_error(error, host, timeout)
-    return failure.message if failure else f"{type(error).__name__}: {error}"
+    if isinstance(error, requests.exceptions.RequestException):
+        return transport_failure(error, host, timeout).reason
+    return f"{type(error).__name__}: {error}"
 
 
 def read_fitness_records(session, answer: LoginAnswer, api_version: str, timeout: float) -> FitnessRecords:
-    """Run the three read-only SOQL queries of the contract over REST with the login's session."""
+    """Run the three read-only SOQL queries of the contract through simple-salesforce, on the login's session."""
     records = FitnessRecords()
     if not _SALESFORCE_ID_RE.match(answer.user_id or ""):
         records.user_error = records.permission_sets_error = f"the login answer has no valid userId ({answer.user_id!r})"
     client = Salesforce(session_id=answer.session_id, instance=answer.instance, session=session, version=api_version)
 
-    def query(soql):
-        return list(client.query_all(soql).get("records") or [])
-
     if records.user_error is None:
         try:
-            rows = query(USER_QUERY.format(user_id=answer.user_id))
+            rows = client.query(format_soql(USER_QUERY, answer.user_id))["records"]
             if rows:
                 records.user = rows[0]
             else:
@@ -383,12 +331,12 @@ def read_fitness_records(session, answer: LoginAnswer, api_version: str, timeout
         except Exception as error:  # pylint: disable=broad-exception-caught
             records.user_error = f"the User query failed: {_query_error(error, answer.instance, timeout)}"
         try:
-            rows = query(PERMISSION_SETS_QUERY.format(user_id=answer.user_id))
+            rows = client.query_all(format_soql(PERMISSION_SETS_QUERY, answer.user_id))["records"]
             records.permission_sets = [row.get("PermissionSet") or {} for row in rows]
         except Exception as error:  # pylint: disable=broad-exception-caught
             records.permission_sets_error = f"the PermissionSetAssignment query failed: {_query_error(error, answer.instance, timeout)}"
     try:
-        rows = query(ORGANIZATION_QUERY)
+        rows = client.query(ORGANIZATION_QUERY)["records"]
         records.organization = rows[0] if rows else None
         if not rows:
             records.organization_error = "the Organization query returned no record"

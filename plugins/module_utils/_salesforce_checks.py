@@ -4,6 +4,9 @@
 """The Salesforce API user's fitness checks, their remedies, and the run that ties them together
 (internal to this collection).
 
+`LOGIN_FAULT_REMEDIES` is the collection's one table of Salesforce login fault codes: the credentials
+test and okta_sf_provisioning (when Okta's credentials test is refused) give the same remedy.
+
 The rules are pure functions that turn what the login and the SOQL queries returned into checks
 `{name, status: pass|warn|fail, detail, remedy}`; they see which option holds whitespace, never a
 password or token value. `run_credentials_test()` at the end does the login and the queries
@@ -24,9 +27,15 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce im
     insecure_request_warnings_silenced,
     login_endpoint,
     read_fitness_records,
-    scrub,
     soap_login,
     tls_verify_setting,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import (
+    TRANSPORT_KINDS,
+    SecretScrubber,
+    TransportOptions,
+    transport_advice,
+    whitespace_problem,
 )
 
 PASS = "pass"
@@ -76,29 +85,9 @@ def not_run(name: str, reason: str) -> Check:
 
 # ---------------------------------------------------------------- secrets_whitespace
 
-def whitespace_problems(**secrets: str | None) -> list[str]:
-    """Describe where each named secret holds whitespace, e.g. ["sf_security_token ends with whitespace"].
-
-    Only option names and positions are returned, never the values.
-    """
-    problems = []
-    for option, value in secrets.items():
-        if not value:
-            continue
-        where = []
-        if value[0].isspace():
-            where.append("starts with")
-        if value[-1].isspace():
-            where.append("ends with")
-        if any(char.isspace() for char in value.strip()):
-            where.append("contains")
-        if where:
-            problems.append(f"{option} {' and '.join(where)} whitespace")
-    return problems
-
-
 def secrets_whitespace_check(sf_password: str | None, sf_security_token: str | None) -> Check:
-    problems = whitespace_problems(sf_password=sf_password, sf_security_token=sf_security_token)
+    found = (whitespace_problem("sf_password", sf_password), whitespace_problem("sf_security_token", sf_security_token))
+    problems = [problem for problem in found if problem]
     if not problems:
         return Check("secrets_whitespace", PASS, "Neither sf_password nor sf_security_token holds whitespace.")
     return Check(
@@ -118,15 +107,18 @@ SOAP_LOGIN_UNAVAILABLE_REMEDY = (
     "is Okta's OAuth-based Salesforce integration, which does not use a password and security token."
 )
 
+# One remedy per login fault code (contract section 4). Each is read on its own, after the fault, both in
+# the credentials test's login check and in okta_sf_provisioning's failure, so it names no single module.
 LOGIN_FAULT_REMEDIES = {
     "INVALID_LOGIN": (
         "Check sf_username, sf_password and sf_security_token. After a password reset or change Salesforce "
         f"emails the user a new security token, so the old one stops working (to get a new one: {RESET_TOKEN_PATH}). "
-        "Also check that the user is active and not frozen (Setup > Users > Users) and that sf_domain or "
-        "sf_login_url points at the org the user belongs to (test for sandboxes)."
+        "Also check that the user is active and not frozen (Setup > Users > Users) and that the login goes to the "
+        "user's org: a sandbox user logs in at test.salesforce.com or the sandbox's My Domain (sf_domain or "
+        "sf_login_url for okta_sf_credentials_test, instance_type sandbox for the Okta app)."
     ),
     "LOGIN_MUST_USE_SECURITY_TOKEN": (
-        "Set sf_security_token: this network is not in the org's trusted IP ranges, so Salesforce needs the "
+        "Set sf_security_token: the login comes from outside the org's trusted IP ranges, so Salesforce needs the "
         f"password followed by the user's security token ({RESET_TOKEN_PATH})."
     ),
     "API_DISABLED_FOR_ORG": (
@@ -135,8 +127,9 @@ LOGIN_FAULT_REMEDIES = {
         "If the profile already has it, the org's edition does not include API access: ask Salesforce to enable it."
     ),
     "API_CURRENTLY_DISABLED": (
-        "Salesforce has turned the API off for a while because of a system problem: check "
-        "https://status.salesforce.com and run the test again later."
+        "If the message says the API is disabled for this user, grant API Enabled on the user's profile "
+        f"({PROFILE_PATH.format(profile='<profile>')} > API Enabled). Otherwise Salesforce has turned the API off "
+        "for a while because of a system problem: check https://status.salesforce.com and try again later."
     ),
     "PASSWORD_LOCKOUT": (
         "Too many failed logins locked the user out. Unlock it (Setup > Users > Users > the user > Unlock) or "
@@ -144,8 +137,8 @@ LOGIN_FAULT_REMEDIES = {
         "that caused the failures."
     ),
     "LOGIN_DURING_RESTRICTED_DOMAIN": (
-        "The user's profile allows logins only from some IP addresses. Add the addresses Okta (and this host) "
-        "connect from to Setup > Users > Profiles > the user's profile > Login IP Ranges."
+        "The user's profile allows logins only from some IP addresses. Add the addresses Okta and this Ansible "
+        "host connect from to Setup > Users > Profiles > the user's profile > Login IP Ranges."
     ),
     "LOGIN_DURING_RESTRICTED_TIME": (
         "The user's profile forbids logins at this time. Allow all hours for the integration profile: "
@@ -161,29 +154,33 @@ LOGIN_FAULT_REMEDIES = {
         "in orgs that enforce it, also grant the Use Any API Auth permission."
     ),
 }
+SALESFORCE_FAULT_CODES = tuple(LOGIN_FAULT_REMEDIES)
+UNKNOWN_FAULT_REMEDY = (
+    "Look the code up in Salesforce's API fault codes (SOAP API Developer Guide, ExceptionCode) and fix the "
+    "user or org setting it names."
+)
 
-NETWORK_REMEDIES = {
-    "tls": "Set sf_ca_path to the CA bundle that signed the Salesforce endpoint's certificate (for example a "
-           "TLS-inspecting proxy's CA). Set sf_validate_certs to false only for a throwaway test endpoint.",
-    "timeout": "Check that this host can reach the Salesforce endpoint (proxy, firewall), or raise sf_timeout.",
-    "network": "Check sf_domain or sf_login_url (a My Domain is given as acme.my), DNS, proxy settings and "
-               "that this host may connect to Salesforce on port 443.",
-    "protocol": "Check that sf_domain or sf_login_url points at a Salesforce login endpoint and not at another "
-                "web server (a proxy login page, for example).",
-}
+PROTOCOL_REMEDY = ("Check that sf_domain or sf_login_url points at a Salesforce login endpoint and not at another "
+                   "web server (a proxy login page, for example).")
+# The options a transport failure's advice names.
+TRANSPORT_OPTIONS = TransportOptions(url="sf_domain or sf_login_url", ca_path="sf_ca_path",
+                                     validate_certs="sf_validate_certs", timeout="sf_timeout")
+
+
+def login_fault_remedy(code: str | None) -> str:
+    """What to do about the Salesforce login fault `code`."""
+    return LOGIN_FAULT_REMEDIES.get(code, UNKNOWN_FAULT_REMEDY)
 
 
 def login_failed_check(code: str, message: str, kind: str) -> Check:
-    """The `login` check for a failed login. `kind`: fault, retired, tls, timeout, network or protocol."""
+    """The `login` check for a failed login. `kind`: fault, retired, protocol or one of TRANSPORT_KINDS."""
     if kind == "retired":
         return Check("login", FAIL, f"SOAP API login() is not available: {message}", SOAP_LOGIN_UNAVAILABLE_REMEDY)
-    if kind in NETWORK_REMEDIES:
-        return Check("login", FAIL, message, NETWORK_REMEDIES[kind])
-    remedy = LOGIN_FAULT_REMEDIES.get(
-        code,
-        "Look the code up in Salesforce's API fault codes, fix the user or org setting it names, and run the test again.",
-    )
-    return Check("login", FAIL, f"Salesforce refused the login with {code}: {message}", remedy)
+    if kind == "protocol":
+        return Check("login", FAIL, message, PROTOCOL_REMEDY)
+    if kind in TRANSPORT_KINDS:
+        return Check("login", FAIL, message, transport_advice(kind, TRANSPORT_OPTIONS))
+    return Check("login", FAIL, f"Salesforce refused the login with {code}: {message}", login_fault_remedy(code))
 
 
 def login_passed_check(username: str, server_host: str, api_version: str) -> Check:
@@ -197,7 +194,7 @@ def password_not_expired_check(password_expired: bool | None, username: str) -> 
         "password_not_expired", FAIL,
         f"The password of {username} has expired: Salesforce lets this session only set a new password, "
         "so Okta's provisioning calls would fail.",
-        LOGIN_FAULT_REMEDIES["INVALID_OPERATION_WITH_EXPIRED_PASSWORD"],
+        login_fault_remedy("INVALID_OPERATION_WITH_EXPIRED_PASSWORD"),
     )
 
 
@@ -353,9 +350,10 @@ class CredentialsReport:
         return text
 
     def scrub(self, secrets) -> None:
+        scrubber = SecretScrubber(secrets)
         for check in self.checks:
-            check.detail = scrub(check.detail, secrets)
-            check.remedy = scrub(check.remedy, secrets)
+            check.detail = scrubber.scrub(check.detail)
+            check.remedy = scrubber.scrub(check.remedy)
 
     def as_result(self) -> dict:
         return {
@@ -374,15 +372,9 @@ def _names_after(name: str, with_app: bool) -> list:
 
 def _fill_from_login(report: CredentialsReport, answer) -> None:
     info = answer.user_info
-    report.login.update(server=_host(answer.server_url), sandbox=answer.sandbox, password_expired=answer.password_expired)
+    report.login.update(server=answer.instance, sandbox=answer.sandbox, password_expired=answer.password_expired)
     report.user.update(id=answer.user_id, username=info.get("userName"), user_type=info.get("userType"))
     report.org.update(id=info.get("organizationId"), name=info.get("organizationName"), is_sandbox=answer.sandbox)
-
-
-def _host(url: str | None) -> str | None:
-    if not url:
-        return None
-    return url.split("://", 1)[-1].split("/", 1)[0]
 
 
 def _user_checks(report: CredentialsReport, records) -> None:

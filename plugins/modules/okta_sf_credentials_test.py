@@ -86,7 +86,7 @@ notes:
   - Requires the Python libraries C(requests) and C(simple-salesforce) on the host that runs the module.
 requirements:
   - requests
-  - simple-salesforce >= 1.12.6
+  - simple-salesforce >= 1.12.8
 seealso:
   - module: idm.okta_salesforce.okta_sf_provisioning
 """

@@ -130,8 +130,8 @@ def test_bad_input_fails_before_any_request(simulator, run_playbook):
 
     for name in ("password with a space", "token with a line break", "bad cron and zone", "rotation without password"):
         assert run.result(name)["api_calls"] == {"total": 0}, name
-    assert "sf_password has whitespace" in run.result("password with a space")["msg"]
-    assert "sf_security_token has whitespace" in run.result("token with a line break")["msg"]
+    assert "sf_password ends with whitespace" in run.result("password with a space")["msg"]
+    assert "sf_security_token ends with whitespace" in run.result("token with a line break")["msg"]
     cron = run.result("bad cron and zone")["msg"]
     assert "to_okta.schedule.full '0 2 * *'" in cron and "5" in cron
     assert "to_okta.schedule.timezone 'Paris'" in cron and "IANA" in cron

@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _okta_api_integration as sfc
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import login_fault_remedy
 
 ORG_URL = "https://acme.okta.com"
 APP_ID = "0oasalesforce0001"
@@ -71,7 +72,7 @@ def test_whitespace_in_or_around_a_secret_is_refused_without_showing_it(password
     with pytest.raises(sfc.CredentialsInputError) as raised:
         sfc.join_credentials(password, token)
     message = str(raised.value)
-    assert option in message and "whitespace" in message
+    assert option in message and "whitespace" in message and f"remove it from {option}" in message
     assert "w0rd" not in message and "EN123" not in message
 
 
@@ -81,7 +82,7 @@ def test_an_empty_password_is_refused():
 
 
 def test_username_with_whitespace_is_refused():
-    with pytest.raises(sfc.CredentialsInputError, match="sf_username"):
+    with pytest.raises(sfc.CredentialsInputError, match="sf_username ends with whitespace .*'okta.api@acme.com'"):
         sfc.check_username("okta.api@acme.com ")
     sfc.check_username("okta.api@acme.com")
     sfc.check_username(None)
@@ -141,6 +142,7 @@ def test_a_salesforce_refusal_names_the_fault_code_and_request_id(cause, code):
     error = raised.value
     assert error.fault_code == code
     assert code in str(error) and "req-42" in str(error) and "okta.api@acme.com" in str(error)
+    assert f" {login_fault_remedy(code)} Okta request id: req-42." in str(error)
     assert "Passw0rd" not in str(error)
     assert error.fields["okta_error"]["request_id"] == "req-42"
 

@@ -226,7 +226,7 @@ def test_login_url_overrides_domain_and_keeps_port():
 
 
 @pytest.mark.parametrize("url, message", [
-    ("http://acme.my.salesforce.com", "clear text"),
+    ("http://acme.my.salesforce.com", "sf_login_url uses plain http.*use https.*loopback"),
     ("https://acme.my.salesforce.com/services/Soap/u/64.0", "without a path"),
     ("ftp://acme.my.salesforce.com", "must be a URL"),
     ("acme.my.salesforce.com", "must be a URL"),
@@ -236,8 +236,10 @@ def test_login_url_refused(url, message):
         sf.login_endpoint(None, url, "64.0")
 
 
-def test_login_url_plain_http_allowed_on_loopback():
-    assert sf.login_endpoint(None, "http://localhost:9000", "64.0").base_url == "http://localhost:9000"
+@pytest.mark.parametrize("url", ["http://localhost:9000", "http://127.0.0.1:9000", "http://[::1]:9000",
+                                 "http://[::ffff:127.0.0.1]:9000"])
+def test_login_url_plain_http_allowed_on_loopback(url):
+    assert sf.login_endpoint(None, url, "64.0").base_url == url
 
 
 @pytest.mark.parametrize("value, wanted", [("64.0", "64.0"), ("64", "64.0"), ("v63.0", "63.0"), (62.0, "62.0")])
@@ -264,13 +266,6 @@ def test_tls_verify_setting(tmp_path):
     assert sf.tls_verify_setting(False, str(ca)) == str(ca)
     with pytest.raises(sf.SalesforceInputError, match="sf_ca_path"):
         sf.tls_verify_setting(True, str(tmp_path / "missing.pem"))
-
-
-def test_scrub_masks_plain_and_xml_escaped_forms():
-    text = f"echo {PASSWORD + TOKEN} and {escape(PASSWORD)}"
-    scrubbed = sf.scrub(text, [PASSWORD, TOKEN, PASSWORD + TOKEN])
-    assert PASSWORD not in scrubbed and TOKEN not in scrubbed and escape(PASSWORD) not in scrubbed
-    assert scrubbed.startswith("echo ********")
 
 
 # ---------------------------------------------------------------- the credentials test
@@ -476,7 +471,7 @@ def test_sf_timeout_applies_to_the_soap_login():
         report = run_credentials_test({"sf_username": USERNAME, "sf_password": PASSWORD, "sf_security_token": TOKEN,
                                        "sf_login_url": f"https://127.0.0.1:{port}", "sf_timeout": 0.3})
     login = by_name(report)["login"]
-    assert login.detail == f"No answer from 127.0.0.1:{port} within 0.3 s (sf_timeout)."
+    assert login.detail == f"No answer from 127.0.0.1:{port} within 0.3 s."
     assert "raise sf_timeout" in login.remedy
 
 
@@ -489,7 +484,6 @@ def test_parse_login_answer_reads_the_flags():
         "<userType>Standard</userType></userInfo></result></loginResponse></soapenv:Body></soapenv:Envelope>"
     ).encode()
     fields = sf.parse_login_answer(content)
-    assert fields == {"server_url": "https://acme--uat.sandbox.my.salesforce.com/services/Soap/u/64.0/00D",
-                      "user_id": "005A", "password_expired": True, "sandbox": True,
+    assert fields == {"user_id": "005A", "password_expired": True, "sandbox": True,
                       "user_info": {"organizationId": "00D", "userType": "Standard"}}
     assert "x" not in fields.values()

@@ -34,8 +34,11 @@ PROFILE_MIRROR = permission_set("X00eIntegration", owned=True, PermissionsApiEna
     ("\tp w ", "t\u00a0k", ["sf_password starts with and ends with and contains whitespace",
                             "sf_security_token contains whitespace"]),
 ])
-def test_whitespace_problems_name_option_and_place_never_the_value(password, token, problems):
-    assert checks.whitespace_problems(sf_password=password, sf_security_token=token) == problems
+def test_whitespace_check_names_option_and_place_never_the_value(password, token, problems):
+    check = checks.secrets_whitespace_check(password, token)
+    assert check.status == ("fail" if problems else "pass")
+    if problems:
+        assert check.detail.startswith("; ".join(problems) + ". Salesforce would reject")
 
 
 def test_whitespace_check_fails_with_remedy():
@@ -58,7 +61,11 @@ def test_whitespace_check_passes():
 def test_login_failure_kinds_have_their_own_remedies():
     assert "sf_ca_path" in checks.login_failed_check("TLS", "TLS verification failed", "tls").remedy
     assert "sf_timeout" in checks.login_failed_check("TIMEOUT", "No answer", "timeout").remedy
-    assert "DNS" in checks.login_failed_check("NETWORK", "Could not connect", "network").remedy
+    connect = checks.login_failed_check("CONNECT", "Could not connect to login.salesforce.com: refused.", "connect")
+    assert connect.detail == "Could not connect to login.salesforce.com: refused."
+    assert "DNS" in connect.remedy and "sf_domain or sf_login_url" in connect.remedy
+    assert "proxies" in checks.login_failed_check("CONNECTION", "Connection error", "connection").remedy
+    assert "sf_domain or sf_login_url" in checks.login_failed_check("PROTOCOL", "HTTP 404", "protocol").remedy
     retired = checks.login_failed_check("INVALID_OPERATION", "login() is disabled", "retired")
     assert retired.detail == "SOAP API login() is not available: login() is disabled"
     assert "OAuth-based Salesforce integration" in retired.remedy
@@ -71,6 +78,15 @@ def test_every_contract_fault_code_has_a_specific_remedy():
     remedies = [checks.login_failed_check(code, "m", "fault").remedy for code in contract_codes]
     assert len(set(remedies)) == len(contract_codes)
     assert "fault codes" not in " ".join(remedies)
+
+
+def test_fault_remedies_read_as_sentences_in_the_credentials_test_and_in_okta_sf_provisioning():
+    assert checks.SALESFORCE_FAULT_CODES == tuple(checks.LOGIN_FAULT_REMEDIES)
+    for code in checks.SALESFORCE_FAULT_CODES:
+        remedy = checks.login_fault_remedy(code)
+        assert remedy[0].isupper() and remedy.endswith("."), code
+        assert "the test" not in remedy, code
+    assert checks.login_fault_remedy("SOMETHING_NEW") == checks.UNKNOWN_FAULT_REMEDY
 
 
 def test_password_not_expired():
