@@ -24,27 +24,6 @@ USER_PROVISIONING = "USER_PROVISIONING"
 INBOUND_PROVISIONING = "INBOUND_PROVISIONING"
 FEATURE_PATH = "/api/v1/apps/{app_id}/features/{name}"
 
-# Okta's defaults for a feature nobody has set yet (every status DISABLED, seed RANDOM, ...).
-DEFAULT_TO_APP = {
-    "create_users": False,
-    "update_user_attributes": False,
-    "deactivate_users": False,
-    "sync_password": {"enabled": False, "seed": "random", "change": "keep_existing"},
-}
-DEFAULT_TO_OKTA = {
-    "schedule": {"enabled": False, "full": None, "incremental": None, "timezone": None},
-    "username_format": "email",
-    "username_expression": None,
-    "match": {
-        "criteria": "email",
-        "allow_partial": False,
-        "auto_confirm_exact": False,
-        "auto_confirm_partial": False,
-        "auto_confirm_new": False,
-        "auto_activate_new": False,
-    },
-}
-
 # The module's match option -> Okta's userCreateAndMatch key (booleans only).
 _MATCH_FLAGS = {
     "allow_partial": "allowPartialMatch",

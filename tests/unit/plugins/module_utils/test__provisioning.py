@@ -12,11 +12,10 @@ import pytest
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provisioning as prov
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import AppLookupError
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning_settings import (
-    DEFAULT_TO_APP,
-    SettingsInputError,
-)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning_settings import SettingsInputError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_integration import CredentialsInputError
+
+from .test__provisioning_settings import DEFAULT_TO_APP
 
 APP_ID = "0oasf1"
 APP_PATH = f"/api/v1/apps/{APP_ID}"

@@ -24,6 +24,28 @@ INBOUND_EXAMPLE = {
 }
 
 
+# Okta's defaults for a feature nobody has set yet (every status DISABLED, seed RANDOM, ...).
+DEFAULT_TO_APP = {
+    "create_users": False,
+    "update_user_attributes": False,
+    "deactivate_users": False,
+    "sync_password": {"enabled": False, "seed": "random", "change": "keep_existing"},
+}
+DEFAULT_TO_OKTA = {
+    "schedule": {"enabled": False, "full": None, "incremental": None, "timezone": None},
+    "username_format": "email",
+    "username_expression": None,
+    "match": {
+        "criteria": "email",
+        "allow_partial": False,
+        "auto_confirm_exact": False,
+        "auto_confirm_partial": False,
+        "auto_confirm_new": False,
+        "auto_activate_new": False,
+    },
+}
+
+
 def test_to_app_view_of_okta_example():
     assert ps.to_app_view(USER_PROVISIONING_EXAMPLE) == {
         "create_users": True, "update_user_attributes": True, "deactivate_users": True,
@@ -32,8 +54,8 @@ def test_to_app_view_of_okta_example():
 
 
 def test_to_app_view_of_nothing_is_okta_defaults():
-    assert ps.to_app_view(None) == ps.DEFAULT_TO_APP
-    assert ps.to_okta_view(None) == ps.DEFAULT_TO_OKTA
+    assert ps.to_app_view(None) == DEFAULT_TO_APP
+    assert ps.to_okta_view(None) == DEFAULT_TO_OKTA
 
 
 def test_user_provisioning_body_is_partial():
@@ -72,7 +94,7 @@ def test_inbound_body_is_complete_and_sends_username_format():
 
 
 def test_inbound_body_without_schedule_sends_null_imports():
-    body = ps.inbound_provisioning_body(ps.DEFAULT_TO_OKTA)
+    body = ps.inbound_provisioning_body(DEFAULT_TO_OKTA)
     assert body["importSettings"]["schedule"] == {"status": "DISABLED", "fullImport": None, "incrementalImport": None}
 
 
@@ -144,7 +166,7 @@ def test_check_to_okta_lists_every_problem_at_once():
 
 
 def test_check_resulting_to_okta_needs_an_expression_for_a_timezone():
-    view = ps.wanted_to_okta(ps.DEFAULT_TO_OKTA)
+    view = ps.wanted_to_okta(DEFAULT_TO_OKTA)
     view = dict(view, schedule=dict(view["schedule"], timezone="UTC"))
     with pytest.raises(ps.SettingsInputError, match="timezone applies"):
         ps.check_resulting_to_okta(view)
