@@ -281,6 +281,11 @@ class OktaClient:
         with self._lock:
             return self._writes_accepted
 
+    @property
+    def rate_limit(self):
+        """X-Rate-Limit-* of the last answer (any family)."""
+        return self._pacer.last
+
     def pause_before_retry(self, attempt):
         """Sleep the jittered backoff of retry number `attempt`, for callers that repeat a whole operation."""
         self._sleep(self._backoff(attempt))
