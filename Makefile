@@ -14,11 +14,11 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv collection demo test test-unit test-sanity test-integration bench docs clean
+.PHONY: help venv collection demo test test-unit test-repo test-sanity test-integration bench docs clean
 
 help:
 	@echo "make demo   - start the simulator and run the collection against it"
-	@echo "make test   - unit tests, ansible-test sanity, integration tests (real ansible-playbook)"
+	@echo "make test   - unit tests, repository checks, ansible-test sanity, integration tests (real ansible-playbook)"
 	@echo "make bench  - benchmarks against the simulator (JSON lines)"
 	@echo "make docs   - regenerate docs/reference/ from the modules' and role's documentation"
 
@@ -44,10 +44,15 @@ $(COLL_LINK):
 demo: venv collection
 	$(PY) -m tests.demo
 
-test: test-unit test-sanity test-integration
+test: test-unit test-repo test-sanity test-integration
 
 test-unit: venv collection
 	$(PYTEST) -q tests/unit tests/simulator
+
+# The repository as it ships: packaging (EE, AWX credential types), ansible-lint, docs/reference/ current,
+# ansible-doc, role variables.
+test-repo: venv collection
+	$(PYTEST) -q tests/repo
 
 test-integration: venv collection
 	$(PYTEST) -q tests/integration tests/reliability
@@ -60,7 +65,7 @@ test-sanity: venv
 bench: venv collection
 	$(PY) -m tests.bench
 
-# antsibull-docs, offline; tests/unit/test_docs_current.py fails when docs/reference/ is not current.
+# antsibull-docs, offline; tests/repo/test_docs_current.py fails when docs/reference/ is not current.
 docs: venv
 	$(PY) -m tests.docs_build
 

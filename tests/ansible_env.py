@@ -1,4 +1,4 @@
-"""How the tests, the benchmark and the demo start ansible-playbook: the collection and the result recorder."""
+"""How the tests, the benchmark and the demo start ansible-playbook: the collection, the result recorder, tracebacks."""
 from __future__ import annotations
 
 import sys
@@ -19,7 +19,9 @@ def ensure_collection_link() -> None:
 
 
 def ansible_env(base: dict, workdir: Path, results_file: Path) -> dict:
-    """`base` plus what a test run of ansible-playbook needs: this collection only, and every result recorded."""
+    """`base` plus what a test run of ansible-playbook needs: this collection only, every result recorded,
+    and every error with its traceback (ansible-core 2.19 and 2.20 spell it the same way), which
+    tests/playbook_checks.py reads to find exceptions that escaped a module."""
     env = dict(base)
     env.update({
         "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
@@ -27,6 +29,7 @@ def ansible_env(base: dict, workdir: Path, results_file: Path) -> dict:
         "ANSIBLE_CALLBACK_PLUGINS": str(CALLBACKS),
         "ANSIBLE_CALLBACKS_ENABLED": "record_results",
         "RECORD_RESULTS_FILE": str(results_file),
+        "ANSIBLE_DISPLAY_TRACEBACK": "always",
         "ANSIBLE_LOCALHOST_WARNING": "false",
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
         "ANSIBLE_NOCOLOR": "true",

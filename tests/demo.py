@@ -22,6 +22,8 @@ sys.path.insert(0, str(COLLECTIONS))
 # pylint: disable=wrong-import-position
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaClient  # noqa: E402
 
+from tests.ansible_env import ANSIBLE_PLAYBOOK, ansible_env  # noqa: E402
+from tests.playbook_checks import escaped_exceptions, read_results  # noqa: E402
 from tests.simulator import Simulator  # noqa: E402
 
 SEED = REPO / "tests" / "simulator" / "seeds" / "default.yaml"
@@ -52,17 +54,19 @@ def org_inventory(sim: Simulator, report_dir: Path) -> dict:
     }}
 
 
-def run_playbook(name: str, inventory: Path, secrets_env: dict) -> tuple[int, str]:
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_NOCOLOR="1",
-               ANSIBLE_LOCALHOST_WARNING="false", **secrets_env)
+def run_playbook(name: str, inventory: Path, secrets_env: dict, run_dir: Path) -> tuple[int, str, list]:
+    """Exit code, output, and the exceptions that escaped a module (tests/playbook_checks.py)."""
+    run_dir.mkdir()
+    results_file = run_dir / "results.jsonl"
+    env = ansible_env(os.environ, run_dir, results_file)
+    env.update(secrets_env)
     playbook = REPO / "playbooks" / name
-    ansible_playbook = str(Path(sys.executable).with_name("ansible-playbook"))
-    proc = subprocess.run([ansible_playbook, "-i", str(inventory), str(playbook)], cwd=WORKDIR, env=env,
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", str(inventory), str(playbook)], cwd=WORKDIR, env=env,
                           capture_output=True, text=True, check=False)
-    return proc.returncode, proc.stdout + proc.stderr
+    return proc.returncode, proc.stdout + proc.stderr, escaped_exceptions(read_results(results_file))
 
 
-def show(title: str, rc: int, output: str) -> None:
+def show(title: str, rc: int, output: str, escaped: list) -> None:
     """A few lines a person wants: which tasks changed something, and the recap."""
     task, tasks, changed = None, 0, []
     for line in output.splitlines():
@@ -77,7 +81,9 @@ def show(title: str, rc: int, output: str) -> None:
         print(f"     changed: {name}")
     for line in recap:
         print(f"   {line}")
-    if rc != 0:
+    for line in escaped:
+        print(f"   an exception escaped a module: {line}")
+    if rc != 0 or escaped:
         print(output[-4000:])
 
 
@@ -93,12 +99,12 @@ def main() -> int:
         inventory.write_text(json.dumps(org_inventory(sim, report_dir), indent=2))
         print(f"Simulated Okta org + Salesforce org on {sim.url} (CA {sim.ca_path})")
 
-        rc1, out1 = run_playbook("enable_salesforce_provisioning.yml", inventory, secrets_env)
-        show("1. Enable Salesforce provisioning", rc1, out1)
+        rc1, out1, esc1 = run_playbook("enable_salesforce_provisioning.yml", inventory, secrets_env, WORKDIR / "run1")
+        show("1. Enable Salesforce provisioning", rc1, out1, esc1)
         sim.clear_log()
-        rc2, out2 = run_playbook("enable_salesforce_provisioning.yml", inventory, secrets_env)
+        rc2, out2, esc2 = run_playbook("enable_salesforce_provisioning.yml", inventory, secrets_env, WORKDIR / "run2")
         writes = len(sim.writes())
-        show("2. The same playbook again: nothing to change", rc2, out2)
+        show("2. The same playbook again: nothing to change", rc2, out2, esc2)
         print(f"   write requests Okta received: {writes}")
 
         client = OktaClient(sim.url, api_token=sim.api_token, ca_path=sim.ca_path)
@@ -107,8 +113,8 @@ def main() -> int:
         print("\n== An admin unticks 'Deactivate Users' in the Admin Console")
 
         sim.clear_log()
-        rc3, out3 = run_playbook("audit_salesforce_provisioning.yml", inventory, secrets_env)
-        show("3. Audit (check mode): drift found", rc3, out3)
+        rc3, out3, esc3 = run_playbook("audit_salesforce_provisioning.yml", inventory, secrets_env, WORKDIR / "run3")
+        show("3. Audit (check mode): drift found", rc3, out3, esc3)
         print(f"   write requests Okta received: {len(sim.writes())}")
         report = json.loads((report_dir / "acme_demo.json").read_text())
         for row in report["settings"]:
@@ -116,7 +122,7 @@ def main() -> int:
                 print(f"   drift: {row['setting']}: wanted {row['wanted']!r}, found in Okta {row['found']!r}")
         print(f"   reports: {report_dir / 'acme_demo.md'} and {report_dir / 'acme_demo.json'}")
     print("\nSimulator stopped.")
-    ok = rc1 == 0 and rc2 == 0 and rc3 == 0 and writes == 0 and report["drift"]
+    ok = rc1 == 0 and rc2 == 0 and rc3 == 0 and writes == 0 and report["drift"] and not esc1 + esc2 + esc3
     return 0 if ok else 1
 
 

@@ -6,7 +6,6 @@ write without it (look each user up, then assign it; the same for the groups).
 """
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from tests.ansible_env import ANSIBLE_PLAYBOOK, ansible_env
+from tests.playbook_checks import escaped_exceptions, read_results
 
 
 @dataclass
@@ -42,9 +42,10 @@ def run_playbook(play, workdir):
     proc = subprocess.run([ANSIBLE_PLAYBOOK, str(playbook), "-i", "localhost,"], cwd=workdir, env=env,
                           capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
-    results = []
-    if results_file.exists():
-        results = [json.loads(line) for line in results_file.read_text().splitlines() if line]
+    results = read_results(results_file)
+    escaped = escaped_exceptions(results)
+    if escaped:
+        raise SystemExit("an exception escaped a module (not its own fail_json):\n" + "\n".join(escaped))
     return TimedRun(proc.returncode, seconds, proc.stdout + proc.stderr, results)
 
 

@@ -1,7 +1,8 @@
 """Integration harness: a live simulator and real `ansible-playbook` processes against it.
 
 Every playbook run is scanned for the simulator's canary secrets (stdout, stderr and the recorded
-task results); a run that shows one fails the test that made it.
+task results), and its recorded results for exceptions that escaped a module instead of the module's
+own fail_json (tests/playbook_checks.py); a run that shows either fails the test that made it.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 import yaml
 
 from tests.ansible_env import ANSIBLE_PLAYBOOK, REPO, ansible_env, ensure_collection_link
+from tests.playbook_checks import EscapedExceptionError, escaped_exceptions, read_results
 from tests.simulator import Simulator
 
 DEFAULT_SEED = REPO / "tests" / "simulator" / "seeds" / "default.yaml"
@@ -44,6 +46,14 @@ class PlaybookRun:
 def find_secrets(text: str, secrets) -> list:
     """The canaries that occur in `text` (each also checked without its PEM framing)."""
     return [s for s in secrets if s and s in text]
+
+
+def hide_secrets(text: str, secrets) -> str:
+    """`text` with every canary replaced, fit for a test's failure message."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "<canary>")
+    return text
 
 
 def play_for(tasks, sim: Simulator, extra_play: dict | None = None) -> list:
@@ -107,13 +117,14 @@ def run_playbook(simulator, tmp_path):
         run_env = ansible_env(os.environ, workdir, results_file)
         run_env.update(env or {})
         proc = subprocess.run(cmd, cwd=workdir, env=run_env, capture_output=True, text=True, timeout=900, check=False)
-        results = []
-        if results_file.exists():
-            results = [json.loads(line) for line in results_file.read_text().splitlines() if line]
-        run_result = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
+        run_result = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, read_results(results_file))
         if scan_secrets:
             leaked = find_secrets(run_result.output, list(simulator.secrets) + list(extra_secrets))
             assert not leaked, f"secret canaries leaked into ansible-playbook output: {len(leaked)} found"
+        escaped = escaped_exceptions(run_result.results)
+        if escaped:
+            secrets = list(simulator.secrets) + list(extra_secrets)
+            raise EscapedExceptionError(escaped, [hide_secrets(line, secrets) for line in escaped])
         return run_result
 
     return run

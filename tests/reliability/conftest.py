@@ -1,9 +1,9 @@
 """Reliability and security suite: the integration harness, plus a scan of every file a run writes.
 
 The fixtures `simulator` and `run_playbook` are the integration harness's (tests/integration/conftest.py).
-`play` wraps `run_playbook`: it also writes Ansible's log file, scans it and every other file the run
-left in the test's directory for the secret canaries, refuses any Python traceback, and counts what
-it scanned. The figures are printed at the end of the pytest run.
+`play` wraps `run_playbook` (which fails a run in which an exception escaped a module): it also
+writes Ansible's log file, scans it and every other file the run left in the test's directory for the
+secret canaries, and counts what it scanned. The figures are printed at the end of the pytest run.
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def inputs_dir(tmp_path):
 
 @pytest.fixture
 def play(simulator, run_playbook, tmp_path):  # pylint: disable=redefined-outer-name
-    """`run_playbook`, plus: Ansible's log file, a canary scan of every file written, no traceback.
+    """`run_playbook`, plus: Ansible's log file, a canary scan of every file written.
 
     `extra_secrets` adds canaries (for example a wrong password a case sends); every secret the
     simulator held at any run of the test stays a canary for the later runs too.
@@ -68,7 +68,6 @@ def play(simulator, run_playbook, tmp_path):  # pylint: disable=redefined-outer-
         leaked = sorted({secret for text in outputs for secret in find_secrets(text, known)})
         figures.add(outputs_scanned=len(outputs), secrets_found=len(leaked))
         assert not leaked, f"{len(leaked)} secret canaries leaked into the output or files of ansible-playbook"
-        assert "Traceback" not in result.output, result.output[-3000:]
         return result
 
     return run

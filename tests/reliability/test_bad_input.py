@@ -1,5 +1,5 @@
 """Bad input: each realistic mistake fails with a message that says what is wrong and what to do,
-never with a traceback, and nothing is written to Okta.
+never with an exception escaping a module or a traceback in the message, and nothing is written to Okta.
 
 Cases are batched, one task each, into a few ansible-playbook processes (bad_input_cases.py).
 """

@@ -1,6 +1,6 @@
 """Faults: with Okta answering 10% 5xx, bursts of 429 with short reset windows, added latency and
 dropped connections, the role and a 1,000-user assignment end in exactly the wanted state, in one
-run or after one rerun (under the same faults), and no run ends in a Python traceback.
+run or after one rerun (under the same faults), and in no run does an exception escape a module.
 
 The simulator decides each fault before its handler runs, so a faulted request changes nothing:
 what counts is that the collection retries, verifies and completes, and never duplicates or loses.

@@ -19,7 +19,8 @@ import yaml
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.ansible_env import REPO
+
 BIN = Path(sys.executable).parent
 EE_DEFINITION = REPO / "extensions" / "awx" / "execution-environment.yml"
 CREDENTIAL_TYPES = sorted((REPO / "extensions" / "awx" / "credential_types").glob("*.yml"))

@@ -10,7 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.ansible_env import REPO
+
 ANSIBLE_LINT = Path(sys.executable).with_name("ansible-lint")
 CLOSED_PORT = "http://127.0.0.1:9"
 

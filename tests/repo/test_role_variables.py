@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.ansible_env import REPO
+
 ROLE = REPO / "roles" / "enable_provisioning"
 INVENTORY = REPO / "playbooks" / "inventory" / "orgs.yml"
 # Set by the role for playbooks to read; read or published by the playbooks only (documented there).
