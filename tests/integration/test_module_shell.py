@@ -1,6 +1,6 @@
 """The module shell, through real ansible-playbook runs: every module ends each domain error, and a bug,
 in its own clean failed result (msg, fields, `changed`, `api_calls`), never in an exception that
-escapes to Ansible's module runner.
+escapes to Ansible's module runner (tests/playbook_checks.py tells the two apart; the harness shows tracebacks).
 
 The errors are raised from inside the Okta client of the module process by tests/integration/planted
 (a sitecustomize on PYTHONPATH, driven by each task's environment); nothing of it is in plugins/.
@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from tests.ansible_env import COLLECTIONS, ensure_collection_link
+from tests.playbook_checks import escaped_exception
 from tests.integration.test_provisioning_helpers import API_USER, SALESFORCE_APP, credentials, enable_by_hand, writes
 from tests.integration.planted.sitecustomize import PLANTED
 
 PLANTED_DIR = Path(__file__).parent / "planted"
-PLANT_ENV = {"PYTHONPATH": str(PLANTED_DIR), "ANSIBLE_DISPLAY_TRACEBACK": "always"}
+PLANT_ENV = {"PYTHONPATH": str(PLANTED_DIR)}
 UTILS = "ansible_collections.idm.okta_salesforce.plugins.module_utils"
 SF_OPTIONS = {"sf_login_url": "{{ sim_url }}", "sf_ca_path": "{{ sim_ca }}"}
 
@@ -77,15 +78,6 @@ def plantable(module: str) -> list:
     return sorted(name for name, (defined_in, _build) in PLANTED.items() if defined_in in used)
 
 
-def escaped(result: dict) -> bool:
-    """An exception that reached Ansible's module runner, not the module's own fail_json."""
-    # With tracebacks shown, `exception` holds the module's side first, then Ansible's own chain.
-    module_side = str(result.get("exception") or "").split("The above target exception")[0].strip()
-    last = module_side.splitlines()[-1] if module_side else ""
-    return ("MODULE FAILURE" in str(result.get("msg")) or "Traceback" in str(result.get("module_stderr") or "")
-            or "invocation" not in result or bool(last) and not last.startswith("Message:"))
-
-
 def planted_task(module, name, error, on=None, skip=0, **args):
     env = {"OKTA_SF_PLANT": error, "OKTA_SF_PLANT_SKIP": str(skip)}
     if on:
@@ -109,7 +101,7 @@ def test_every_error_ends_in_the_modules_own_failed_result(simulator, run_playbo
     for name in names:
         result = run.result(name)
         assert run.status(name) == "failed", (name, result)
-        assert not escaped(result), (name, result.get("msg"), str(result.get("exception"))[-300:])
+        assert not escaped_exception(result), (name, result.get("msg"), str(result.get("exception"))[-300:])
         assert result["changed"] is False, name
         assert set(result["api_calls"]) == {"total"}, (name, result["api_calls"])   # the planted call was not sent
         if name == BUG:
@@ -133,10 +125,10 @@ def test_an_error_after_a_write_reports_changed(simulator, run_playbook):
     ]
     run = run_playbook(tasks, env=PLANT_ENV)
     provisioning = run.result("provisioning")
-    assert not escaped(provisioning) and run.status("provisioning") == "failed"
+    assert not escaped_exception(provisioning) and run.status("provisioning") == "failed"
     assert provisioning["changed"] is True and "1 write(s) were accepted" in provisioning["msg"]
     assignment = run.result("assignment")
-    assert not escaped(assignment) and run.status("assignment") == "failed" and assignment["changed"] is True
+    assert not escaped_exception(assignment) and run.status("assignment") == "failed" and assignment["changed"] is True
     assert [method for method, _path in writes(simulator)] == ["PUT", "POST"]
 
 
@@ -151,7 +143,7 @@ def test_a_timezone_without_an_import_schedule_fails_cleanly_before_any_write(si
     run_enabled = run_playbook([enabled], env=PLANT_ENV)
     for name, result, status in (("fresh app", run.result("fresh app"), run.status("fresh app")),
                                  ("enabled app", run_enabled.result("enabled app"), run_enabled.status("enabled app"))):
-        assert status == "failed" and not escaped(result), (name, result.get("msg"))
+        assert status == "failed" and not escaped_exception(result), (name, result.get("msg"))
         assert "to_okta.schedule.timezone applies to the full and incremental imports" in result["msg"], name
         assert result["changed"] is False, name
     assert writes(simulator) == []
