@@ -43,6 +43,8 @@ TASKS = [
     module_task("assign", "okta_app_assignment", ASSIGN),
     module_task("assign exclusively", "okta_app_assignment", dict(ASSIGN, exclusive=True)),
     module_task("unassign", "okta_app_assignment", dict(ASSIGN, state="absent")),
+    module_task("read one app", "okta_sf_provisioning_info", {"app_label": "Salesforce.com"}),
+    module_task("read every app", "okta_sf_provisioning_info", {}),
 ]
 
 # What check mode must still say for the main cases: the drift of each state (or its refusal).
@@ -52,6 +54,10 @@ EXPECTED = {
                              "exclusive_extras": "ok"},
     "assign": {"fresh": "changed", "enabled": "ok", "partly_assigned": "changed", "exclusive_extras": "ok"},
     "assign exclusively": {"enabled": "ok", "partly_assigned": "changed", "exclusive_extras": "changed"},
+    # Read-only in every state, the published-API-only org included.
+    "read one app": {"fresh": "ok", "enabled": "ok", "drifted_to_app": "ok", "drifted_to_okta": "ok",
+                     "published_api_only": "ok", "connection_disabled": "ok", "partly_assigned": "ok",
+                     "exclusive_extras": "ok"},
 }
 
 

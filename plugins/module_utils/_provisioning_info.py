@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the idm.okta_salesforce collection
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reading logic of okta_sf_provisioning_info (internal): what one or every Salesforce app holds.
+
+Only GET requests. Each app is described in the vocabulary okta_sf_provisioning returns (`app`,
+`connection`, `to_app`, `to_okta`, `settings_source`, `unverified`, `features`), plus assignment
+counts. A read that only feeds the description never fails the task when the org does not expose
+it (HTTP 400 from the connection or features endpoints): the entry says what could not be read,
+and why, instead.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_integration import (
+    ConnectionState,
+    read_connection,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import APPS_PAGE_SIZE, app_summary, find_app
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provisioning_settings as settings
+
+APPS_PATH = "/api/v1/apps"
+APP_USERS_PAGE_SIZE = 500
+APP_GROUPS_PAGE_SIZE = 200
+
+# What the app's `features` array cannot show of To App (booleans only) and of To Okta (nothing).
+NOT_IN_FEATURES_ARRAY = ["to_app.sync_password.seed", "to_app.sync_password.change", "to_okta"]
+
+
+def _okta_answer(error):
+    """Okta's 400 in a few words, for `unverified_reason`."""
+    detail = "; ".join(error.causes or []) or error.summary
+    code = f" {error.error_code}" if error.error_code else ""
+    request_id = f", request id {error.request_id}" if error.request_id else ""
+    return f"HTTP {error.status}{code}: {detail.rstrip('. ')}{request_id}"
+
+
+def _read_connection(client, app_id):
+    """(ConnectionState, reason it is not exposed or None); a 400 means the org does not expose it."""
+    try:
+        state = read_connection(client, app_id)
+    except OktaApiError as error:
+        if error.status != 400:
+            raise
+        return (ConnectionState(status="UNKNOWN", auth_scheme="UNKNOWN"),
+                f"the connection endpoint answered {_okta_answer(error)}")
+    if not state.exposed:
+        return state, "Okta answers authScheme UNKNOWN for the app's provisioning connection"
+    return state, None
+
+
+def _read_capabilities(client, app_id):
+    """(capabilities by feature name, None) or (None, reason) when the features API answers 400."""
+    caps = {}
+    for name in (settings.USER_PROVISIONING, settings.INBOUND_PROVISIONING):
+        try:
+            answer = client.get(settings.FEATURE_PATH.format(app_id=app_id, name=name))
+        except OktaApiError as error:
+            if error.status != 400:
+                raise
+            return None, f"the features API ({name}) answered {_okta_answer(error)}"
+        caps[name] = (answer or {}).get("capabilities") or {}
+    return caps, None
+
+
+def assignment_counts(client, app_id):
+    """Users assigned directly (scope USER), through a group (scope GROUP), and groups assigned."""
+    counts = {"users_direct": 0, "users_group": 0, "groups": 0}
+    for app_user in client.paginate(f"{APPS_PATH}/{app_id}/users", params={"limit": APP_USERS_PAGE_SIZE}):
+        if app_user.get("scope") == "GROUP":
+            counts["users_group"] += 1
+        else:
+            counts["users_direct"] += 1
+    counts["groups"] = sum(1 for _group in client.paginate(f"{APPS_PATH}/{app_id}/groups",
+                                                         params={"limit": APP_GROUPS_PAGE_SIZE}))
+    return counts
+
+
+def describe_app(client, app, with_assignments=True):
+    """One entry of the module's `apps`: what Okta holds for this Salesforce app, read with GETs only."""
+    app_id = app["id"]
+    features = list(app.get("features") or [])
+    connection, connection_reason = _read_connection(client, app_id)
+    caps, settings_reason = _read_capabilities(client, app_id)
+    unverified, reasons = [], []
+    if connection_reason:
+        unverified.append("connection")
+        reasons.append(connection_reason)
+    if caps is not None:
+        source = "features_api"
+        to_app = settings.to_app_view(caps.get(settings.USER_PROVISIONING))
+        to_okta = settings.to_okta_view(caps.get(settings.INBOUND_PROVISIONING))
+    else:
+        # Okta answers 400 until provisioning is on, and always in an org that does not expose the
+        # features API: the read-only `features` array is then the one signal left.
+        source = "app_features"
+        to_app = settings.to_app_from_features(features)
+        to_okta = None
+        unverified.extend(NOT_IN_FEATURES_ARRAY)
+        reasons.append(settings_reason)
+    return {
+        "app": app_summary(client, app),
+        "connection": dict(connection.as_result(), exposed=connection_reason is None),
+        "to_app": to_app,
+        "to_okta": to_okta,
+        "settings_source": source,
+        "unverified": unverified,
+        "unverified_reason": "; ".join(reasons) or None,
+        "features": features,
+        "assignments": assignment_counts(client, app_id) if with_assignments else None,
+    }
+
+
+def read_provisioning_info(client, app_id=None, app_label=None, with_assignments=True):
+    """The module's result: `apps`, one entry per Salesforce app asked for (all of them without a name).
+
+    A named app that is missing or ambiguous raises AppLookupError (from find_app).
+    """
+    if app_id or app_label:
+        apps = [find_app(client, app_id=app_id, app_label=app_label)]
+    else:
+        apps = list(client.paginate(APPS_PATH, params={"filter": 'name eq "salesforce"', "limit": APPS_PAGE_SIZE}))
+    return {"changed": False, "apps": [describe_app(client, app, with_assignments) for app in apps]}
