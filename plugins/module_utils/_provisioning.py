@@ -258,7 +258,7 @@ class ProvisioningReconciler:
         self._plan_capabilities(caps)
 
     def _read_features(self):
-        return settings.read_capabilities(self.client, self.plan.app["id"])
+        return settings.read_capabilities(self.client, self.plan.app["id"])[0]
 
     def _plan_capabilities(self, caps):
         plan, wanted = self.plan, self.wanted

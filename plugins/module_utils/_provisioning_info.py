@@ -52,15 +52,9 @@ def _read_connection(client, app_id):
 
 def _read_capabilities(client, app_id):
     """(capabilities by feature name, None) or (None, reason) when the features API answers 400."""
-    caps = {}
-    for name in (settings.USER_PROVISIONING, settings.INBOUND_PROVISIONING):
-        try:
-            answer = client.get(settings.FEATURE_PATH.format(app_id=app_id, name=name))
-        except OktaApiError as error:
-            if error.status != 400:
-                raise
-            return None, f"the features API ({name}) answered {_okta_answer(error)}"
-        caps[name] = (answer or {}).get("capabilities") or {}
+    caps, refusal = settings.read_capabilities(client, app_id)
+    if refusal is not None:
+        return None, f"the features API ({refusal.path.rsplit('/', 1)[-1]}) answered {_okta_answer(refusal)}"
     return caps, None
 
 

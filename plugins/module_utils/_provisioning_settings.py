@@ -58,17 +58,17 @@ def _lower(value, default):
 
 
 def read_capabilities(client, app_id):
-    """Both capabilities objects by feature name, or None when Okta answers 400 (provisioning off, or not exposed)."""
+    """(both capabilities objects by feature name, None), or (None, Okta's 400) when provisioning is off or not exposed."""
     caps = {}
     for name in (USER_PROVISIONING, INBOUND_PROVISIONING):
         try:
             answer = client.get(FEATURE_PATH.format(app_id=app_id, name=name))
         except OktaApiError as error:
             if error.status == 400:
-                return None
+                return None, error
             raise
         caps[name] = (answer or {}).get("capabilities") or {}
-    return caps
+    return caps, None
 
 
 # ---- To App ---------------------------------------------------------------------------------

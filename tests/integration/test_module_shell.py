@@ -29,6 +29,7 @@ SF_OPTIONS = {"sf_login_url": "{{ sim_url }}", "sf_ca_path": "{{ sim_ca }}"}
 MODULES = {
     "okta_sf_provisioning": {"app_id": SALESFORCE_APP, "to_app": {"create_users": True}},
     "okta_app_assignment": {"app_id": SALESFORCE_APP, "users": [{"login": "user0001@acme.com"}]},
+    "okta_sf_provisioning_info": {"app_id": SALESFORCE_APP},
     "okta_sf_credentials_test": dict(SF_OPTIONS, app_id=SALESFORCE_APP, sf_username=API_USER,
                                      sf_password="{{ sf_password }}", sf_security_token="{{ sf_security_token }}"),
 }

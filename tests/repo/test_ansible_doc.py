@@ -12,6 +12,8 @@ import subprocess
 import pytest
 import yaml
 
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import okta_argument_spec
+
 from tests import docs_build
 
 REPO = docs_build.REPO
@@ -33,10 +35,11 @@ def module_argument_spec(name, monkeypatch):
     module = importlib.import_module("ansible_collections.idm.okta_salesforce.plugins.modules." + name)
 
     def capture(*args, **kwargs):
-        raise _ArgumentSpecSeen(dict(kwargs, argument_spec=kwargs.get("argument_spec", args[0] if args else None)))
+        spec = kwargs.get("argument_spec", args[0] if args else None)
+        raise _ArgumentSpecSeen(dict(kwargs, argument_spec=okta_argument_spec(**spec)))
 
-    # Modules instantiate the collection's SecretSafeModule (an AnsibleModule) or AnsibleModule itself.
-    monkeypatch.setattr(module, "SecretSafeModule" if hasattr(module, "SecretSafeModule") else "AnsibleModule", capture)
+    # Modules instantiate the collection's module shell, which adds the Okta options to their own.
+    monkeypatch.setattr(module, "OktaModule", capture)
     with pytest.raises(_ArgumentSpecSeen) as seen:
         module.main()
     return seen.value.kwargs["argument_spec"]
