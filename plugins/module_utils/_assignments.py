@@ -152,7 +152,7 @@ def _match(wanted, by_key, ambiguous):
     if len(candidates) > 1:
         exact = [candidate for candidate in candidates if candidate[1] == wanted.key]
         if len(exact) != 1:
-            ambiguous.append(f"{wanted.key} ({', '.join(okta_id for okta_id, _ in candidates)})")
+            ambiguous.append(f"{wanted.key} ({', '.join(candidate[0] for candidate in candidates)})")
             return True
         candidates = exact
     if not candidates:

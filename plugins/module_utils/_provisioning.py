@@ -471,4 +471,3 @@ def wanted_from_params(params):
         to_app=drop_unset(params.get("to_app") or {}),
         to_okta=to_okta,
     )
-

@@ -66,8 +66,8 @@ def assignment_counts(client, app_id):
             counts["users_group"] += 1
         else:
             counts["users_direct"] += 1
-    counts["groups"] = sum(1 for _group in client.paginate(f"{APPS_PATH}/{app_id}/groups",
-                                                         params={"limit": APP_GROUPS_PAGE_SIZE}))
+    groups = client.paginate(f"{APPS_PATH}/{app_id}/groups", params={"limit": APP_GROUPS_PAGE_SIZE})
+    counts["groups"] = sum(1 for _group in groups)
     return counts
 
 

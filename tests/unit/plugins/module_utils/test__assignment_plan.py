@@ -21,8 +21,8 @@ def assigned_user(user_id, scope="USER", profile=None):
 
 
 def test_group_scoped_users_are_never_removed_but_get_a_direct_assignment_when_listed():
-    current = {user.id: user for user in (assigned_user("a", scope="GROUP"), assigned_user("b", scope="GROUP"),
-                                           assigned_user("c"))}
+    users = (assigned_user("a", scope="GROUP"), assigned_user("b", scope="GROUP"), assigned_user("c"))
+    current = {user.id: user for user in users}
     plan = Plan()
     plan_changes(USERS, [WantedUser(login="a@acme.com", resolved_id="a", resolved_key="a@acme.com")], current,
                  "present", True, True, plan)

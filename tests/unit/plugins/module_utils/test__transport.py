@@ -153,7 +153,7 @@ def hanging_up_server():
     server.listen(4)
 
     def serve():
-        for _ in range(2):
+        for _attempt in range(2):
             try:
                 connection, _address = server.accept()
             except OSError:

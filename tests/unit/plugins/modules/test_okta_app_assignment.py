@@ -32,7 +32,7 @@ def test_request_reaches_the_reconciler_and_the_diff_shows_in_diff_mode(run_main
     result = run_main(module, dict(OKTA, app_label="Salesforce.com", users=[{"login": "a@acme.com"}], exclusive=True,
                                    _ansible_diff=True))
     assert seen[0] == ("find_app", {"app_id": None, "app_label": "Salesforce.com", "app_name": "salesforce"})
-    _, app, request, check_mode = seen[1]
+    _step, app, request, check_mode = seen[1]
     assert app == {"id": "0oa1"} and request.exclusive is True and request.users[0]["login"] == "a@acme.com"
     assert result["changed"] is True and result["diff"]["after"] == {"users": ["a"]}
     assert result["api_calls"] == {"total": 0}

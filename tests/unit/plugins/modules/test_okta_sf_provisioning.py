@@ -10,20 +10,30 @@ from .conftest import OKTA, TOKEN, warning_texts
 class FakeReconciler:
     """Stands for ProvisioningReconciler: records what main() gave it and answers a canned result."""
     seen = []
-    answer = None
+    answer = {}
 
     def __init__(self, client, wanted, check_mode=False):
         FakeReconciler.seen.append((client, wanted, check_mode))
 
     def run(self):
-        if isinstance(self.answer, Exception):
-            raise self.answer
-        return dict(self.answer)
+        return dict(FakeReconciler.answer)
+
+
+class FailingReconciler(FakeReconciler):
+    error = ProvisioningError("not set")
+
+    def run(self):
+        raise FailingReconciler.error
 
 
 def fake(monkeypatch, answer):
-    FakeReconciler.seen, FakeReconciler.answer = [], answer
-    monkeypatch.setattr(module, "ProvisioningReconciler", FakeReconciler)
+    FakeReconciler.seen = []
+    if isinstance(answer, Exception):
+        FailingReconciler.error = answer
+        monkeypatch.setattr(module, "ProvisioningReconciler", FailingReconciler)
+    else:
+        FakeReconciler.answer = answer
+        monkeypatch.setattr(module, "ProvisioningReconciler", FakeReconciler)
 
 
 def test_app_id_or_app_label_is_required(run_main, monkeypatch):
