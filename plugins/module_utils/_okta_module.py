@@ -12,7 +12,7 @@ A module is its option declaration plus one call:
 
 `run` calls the work function, which returns the result dict (with `changed`, and `diff` and
 `warnings` when it has them). Every result, success or failure, gets `api_calls` in one shape;
-`diff` is kept only in diff mode. A `CollectionError` becomes a clean failure with its fields;
+`diff` is returned in diff mode only, and always then (empty for a module that changes nothing). A `CollectionError` becomes a clean failure with its fields;
 any other exception is a bug in the collection and is reported as one: never a traceback, never
 a secret, always what was already written. The Okta options are documented in the
 `idm.okta_salesforce.okta` doc fragment; keep both in step.
@@ -150,8 +150,8 @@ class OktaModule(AnsibleModule):
             self.fail_json(**self._scrubbed(dict(failure, changed=self.writes_accepted > 0, api_calls=self.api_calls)))
         self._warn_all(result.pop("warnings", None))
         diff = result.pop("diff", None)
-        if self._diff and diff is not None:
-            result["diff"] = diff
+        if self._diff:   # read-only modules change nothing: an empty diff
+            result["diff"] = diff if diff is not None else {"before": {}, "after": {}}
         result.setdefault("changed", False)
         self.exit_json(**self._scrubbed(dict(result, api_calls=self.api_calls)))
 

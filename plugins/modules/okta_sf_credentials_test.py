@@ -302,7 +302,7 @@ def test_credentials(module):
 
     app = okta_app_to_compare(module)
     report = run_credentials_test(params, okta_app=app)
-    result = dict(report.as_result(), changed=False, diff={"before": {}, "after": {}})
+    result = dict(report.as_result(), changed=False)
     if app is not None:
         summary = app_summary(module.client, app)
         result["app"] = {name: summary[name] for name in ("id", "label", "instance_type")}

@@ -153,3 +153,32 @@ def test_a_timezone_without_an_import_schedule_fails_cleanly_before_any_write(si
 def task_for(name, **args):
     return {"name": name, "idm.okta_salesforce.okta_sf_provisioning": dict(args, app_id=SALESFORCE_APP),
             "ignore_errors": True}
+
+
+def test_one_result_vocabulary_across_the_four_modules(simulator, run_playbook):
+    """api_calls, diff, changed and enum case have one shape in every module, success and check mode alike."""
+    enable_by_hand(simulator)
+    extra = dict(credentials(simulator), sim_url=simulator.url, sim_ca=str(simulator.ca_path))
+    tasks = [{"name": module, f"idm.okta_salesforce.{module}": args} for module, args in MODULES.items()]
+    for check, diff in ((True, True), (False, False)):
+        simulator.clear_log()
+        run = run_playbook(tasks, extra_vars=extra, check=check, diff=diff)
+        assert run.rc == 0, run.stdout[-2000:]
+        okta_requests = [entry for entry in simulator.request_log() if entry["path"].startswith(("/api/", "/oauth2/"))]
+        assert sum(run.result(module)["api_calls"]["total"] for module in MODULES) == len(okta_requests)
+        for module in MODULES:
+            result = run.result(module)
+            calls = result["api_calls"]
+            assert calls["total"] == sum(count for method, count in calls.items() if method != "total") > 0, module
+            assert set(calls) <= {"GET", "POST", "PUT", "DELETE", "total"}, module
+            assert isinstance(result["changed"], bool), module
+            assert ("diff" in result) is diff, module
+        instance_types = [run.result("okta_sf_provisioning")["app"]["instance_type"],
+                          run.result("okta_sf_credentials_test")["app"]["instance_type"],
+                          run.result("okta_sf_provisioning_info")["apps"][0]["app"]["instance_type"]]
+        assert instance_types == ["production"] * 3
+        statuses = [run.result("okta_sf_provisioning")["connection"]["status"],
+                    run.result("okta_sf_provisioning_info")["apps"][0]["connection"]["status"]]
+        assert statuses == ["ENABLED"] * 2
+    assert run.result("okta_sf_provisioning_info")["changed"] is False
+    assert run.result("okta_sf_credentials_test")["changed"] is False
