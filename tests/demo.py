@@ -66,8 +66,8 @@ def run_playbook(name: str, inventory: Path, secrets_env: dict, run_dir: Path) -
     return proc.returncode, proc.stdout + proc.stderr, escaped_exceptions(read_results(results_file))
 
 
-def show(title: str, rc: int, output: str, escaped: list) -> None:
-    """A few lines a person wants: which tasks changed something, and the recap."""
+def show(title: str, rc: int, output: str, escaped: list, check_mode: bool = False) -> None:
+    """A few lines a person wants: which tasks changed something (in check mode: would change), and the recap."""
     task, tasks, changed = None, 0, []
     for line in output.splitlines():
         if line.startswith("TASK ["):
@@ -75,12 +75,15 @@ def show(title: str, rc: int, output: str, escaped: list) -> None:
         elif line.startswith("changed:") and task not in changed:
             changed.append(task)
     recap = [line.rstrip() for line in output.splitlines() if re.match(r"^\S+\s+: ok=", line)]
+    verb = "would change" if check_mode else "changed"
     print(f"\n== {title} (exit code {rc})")
-    print(f"   tasks run: {tasks}; tasks that changed something: {len(changed)}")
+    if check_mode:
+        print("   check mode: nothing is written; Ansible's 'changed' means 'would change'")
+    print(f"   tasks run: {tasks}; tasks that {verb} something: {len(changed)}")
     for name in changed:
-        print(f"     changed: {name}")
+        print(f"     {verb}: {name}")
     for line in recap:
-        print(f"   {line}")
+        print(f"   {line}" + ("   (changed = would change)" if check_mode else ""))
     for line in escaped:
         print(f"   an exception escaped a module: {line}")
     if rc != 0 or escaped:
@@ -114,7 +117,7 @@ def main() -> int:
 
         sim.clear_log()
         rc3, out3, esc3 = run_playbook("audit_salesforce_provisioning.yml", inventory, secrets_env, WORKDIR / "run3")
-        show("3. Audit (check mode): drift found", rc3, out3, esc3)
+        show("3. Audit (check mode): drift found", rc3, out3, esc3, check_mode=True)
         print(f"   write requests Okta received: {len(sim.writes())}")
         report = json.loads((report_dir / "acme_demo.json").read_text())
         for row in report["settings"]:

@@ -319,7 +319,17 @@ def reconcile_assignments(client, app, request, check_mode=False):
         raise AssignmentWritesFailed(failure_message(result), **result)
     result["diff"] = diff
     result["warnings"] = [f"{entry['user']} was not removed: {entry['reason']}." for entry in plan.not_removed]
+    if not managed:
+        result["warnings"].append(nothing_managed_warning(app, request))
     return result
+
+
+def nothing_managed_warning(app, request):
+    """The warning of a task that lists no user and no group: it succeeds, but manages nothing."""
+    given = [f"{kind.plural} is {'an empty list' if request.entries(kind) == [] else 'not set'}" for kind in KINDS]
+    return (f"Nothing is managed: {' and '.join(given)}, so no assignment of app {app.get('label') or app['id']} "
+            f"({app['id']}) was read or changed. List the users and groups to assign (or, with state=absent, to "
+            "unassign); check the variables that fill users and groups.")
 
 
 def _input_message(app, problems):

@@ -65,7 +65,11 @@ options:
     description:
       - Users to assign (or, with O(state=absent), to unassign). Give each by O(users[].login) or O(users[].id).
       - When omitted, user assignments are not managed (not even with O(exclusive=true)).
-      - With O(exclusive=true), an empty list is refused (see O(exclusive)).
+      - With O(exclusive=true), an empty list is refused (see O(exclusive)). A task that lists no user and no
+        group (both omitted, or empty lists without O(exclusive=true)) changes nothing and warns that nothing is
+        managed.
+      - Each entry takes only the keys below; an unknown key (a typo such as C(logon)) fails the task, naming the
+        entry's index and the key.
     type: list
     elements: dict
     suboptions:

@@ -17,4 +17,9 @@ def test_demo_shows_enable_unchanged_rerun_and_audit_drift():
     assert "tasks that changed something: 0" in second and "write requests Okta received: 0" in second
     assert "drift: to_app.deactivate_users: wanted True, found in Okta False" in audit
     assert "write requests Okta received: 0" in audit
+    # Check mode: Ansible's "changed" is what a real run would change, and the demo says so.
+    assert "check mode: nothing is written; Ansible's 'changed' means 'would change'" in audit
+    assert "tasks that would change something: 1" in audit and "would change: " in audit
+    assert "     changed: " not in audit
+    assert "(changed = would change)" in audit
     assert "Traceback" not in out

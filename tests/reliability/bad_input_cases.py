@@ -154,6 +154,11 @@ def assignment_cases():
              ("exclusive", "state=present")),
         Case("max workers zero", ASSIGNMENT, assign(users=[{"login": "user0001@acme.com"}], max_workers=0), ("max_workers", "between 1")),
         Case("priority not a number", ASSIGNMENT, assign(groups=[{"name": "Sales", "priority": "first"}]), ("priority", "int")),
+        # Succeeds, but says that it manages nothing (a variable that was not filled, most often).
+        Case("assignment without users or groups", ASSIGNMENT, assign(),
+             ("Nothing is managed", "users is not set", "groups is not set", "Salesforce.com"), fails=False),
+        Case("assignment with empty lists", ASSIGNMENT, assign(users=[], groups=[]),
+             ("Nothing is managed", "users is an empty list", "groups is an empty list"), fails=False),
     ]
 
 

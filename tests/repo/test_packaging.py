@@ -1,4 +1,4 @@
-"""What ships beside the modules: the execution environment and the AWX credential types.
+"""What ships beside the modules: the execution environment, the AWX credential types, the ansible-core range.
 
 The credential types are checked against the modules' own code: every environment variable they
 inject must be one the modules fall back to (read from the argument specs in plugins/), and
@@ -7,6 +7,7 @@ documented in the modules' docs, so a rename on either side fails here.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -18,6 +19,8 @@ import pytest
 import yaml
 from jinja2 import meta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from tests.ansible_env import REPO
 
@@ -150,13 +153,8 @@ def test_every_secret_the_modules_read_from_the_environment_has_a_credential_typ
 
 # ---- the execution environment ---------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def build_context(tmp_path_factory):
-    context = tmp_path_factory.mktemp("ee-context")
-    created = run([BIN / "ansible-builder", "create", "-f", EE_DEFINITION, "-c", context,
-                   "--output-filename", "Containerfile"])
-    assert created.returncode == 0, created.stdout + created.stderr
-    return context
+def galaxy_version():
+    return yaml.safe_load((REPO / "galaxy.yml").read_text())["version"]
 
 
 @pytest.fixture(scope="module")
@@ -172,16 +170,74 @@ def installed_collection(tmp_path_factory):
     return SimpleNamespace(tarball=tarball, path=work / "collections")
 
 
+@pytest.fixture(scope="module")
+def build_context(tmp_path_factory, installed_collection):
+    """`ansible-builder create` as the definition's comment says: the tarball in build/dist of the checkout
+    (here a copy of the definition at the same place relative to build/dist)."""
+    checkout = tmp_path_factory.mktemp("ee-checkout")
+    definition = checkout / "extensions" / "awx" / EE_DEFINITION.name
+    definition.parent.mkdir(parents=True)
+    definition.write_text(EE_DEFINITION.read_text())
+    (checkout / "build" / "dist").mkdir(parents=True)
+    (checkout / "build" / "dist" / installed_collection.tarball.name).write_bytes(installed_collection.tarball.read_bytes())
+    context = checkout / "context"
+    created = run([BIN / "ansible-builder", "create", "-f", definition, "-c", context, "--output-filename", "Containerfile"])
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert "No matches" not in created.stdout + created.stderr and "does not exist" not in created.stdout + created.stderr
+    return context
+
+
 def test_ansible_builder_create_writes_a_complete_build_context(build_context):
     containerfile = (build_context / "Containerfile").read_text()
     definition = yaml.safe_load(EE_DEFINITION.read_text())
     assert f'ARG EE_BASE_IMAGE="{definition["images"]["base_image"]["name"]}"' in containerfile
     assert "ansible-core" in containerfile and "ansible-runner" in containerfile
     assert "introspect.py introspect" in containerfile
-    galaxy = yaml.safe_load((build_context / "_build" / "requirements.yml").read_text())
-    assert [collection["name"] for collection in galaxy["collections"]] == ["idm.okta_salesforce"]
     for script in ("introspect.py", "assemble", "install-from-bindep", "check_ansible"):
         assert (build_context / "_build" / "scripts" / script).is_file()
+
+
+def test_the_execution_environment_installs_the_collection_from_the_local_build(build_context, tmp_path):
+    """The build's galaxy step (`ansible-galaxy collection install -r requirements.yml` in /build, which is
+    the context's _build), run offline: it installs this collection, at galaxy.yml's version, from the tarball."""
+    galaxy = yaml.safe_load((build_context / "_build" / "requirements.yml").read_text())
+    assert galaxy["collections"] == [{"name": f"collections/idm-okta_salesforce-{galaxy_version()}.tar.gz", "type": "file"}]
+    assert (build_context / "_build" / "collections" / f"idm-okta_salesforce-{galaxy_version()}.tar.gz").is_file()
+    assert "COPY _build /build" in (build_context / "Containerfile").read_text()
+    installed = run([BIN / "ansible-galaxy", "collection", "install", "--offline", "-r", "requirements.yml",
+                     "--collections-path", tmp_path], cwd=build_context / "_build")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    manifest = json.loads((tmp_path / "ansible_collections" / "idm" / "okta_salesforce" / "MANIFEST.json").read_text())
+    assert manifest["collection_info"]["version"] == galaxy_version()
+
+
+# ---- one ansible-core range ------------------------------------------------------------------
+
+def versions_make_test_installs():
+    """The ansible-core versions `make test` installs (.ci/find-python picks one by Python version)."""
+    return re.findall(r'echo "\$\w+ (\d+\.\d+\.\d+)"', (REPO / ".ci" / "find-python").read_text())
+
+
+def test_one_ansible_core_range_everywhere_and_it_is_the_tested_one():
+    tested = versions_make_test_installs()
+    assert len(tested) >= 2, tested
+    requirement = next(line for line in (REPO / "requirements.txt").read_text().splitlines() if line.startswith("ansible-core"))
+    ee = yaml.safe_load(EE_DEFINITION.read_text())["dependencies"]["ansible_core"]["package_pip"]
+    runtime = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["requires_ansible"]
+    ranges = {"requirements.txt": SpecifierSet(requirement[len("ansible-core"):]),
+              "execution environment": SpecifierSet(ee[len("ansible-core"):]),
+              "meta/runtime.yml": SpecifierSet(runtime)}
+    minors = sorted({Version(version).release[:2] for version in tested})
+    below, above = f"{minors[0][0]}.{minors[0][1] - 1}.99", f"{minors[-1][0]}.{minors[-1][1] + 1}.0"
+    for where, allowed in ranges.items():
+        for version in tested:
+            assert version in allowed, f"{where} ({allowed}) excludes the tested ansible-core {version}"
+        assert below not in allowed and above not in allowed, f"{where} ({allowed}) allows untested ansible-core"
+    readme = (REPO / "README.md").read_text()
+    assert f">={minors[0][0]}.{minors[0][1]},<{above.rsplit('.', 1)[0]}" in readme
+    assert all(version in readme for version in tested)
+    role_meta = yaml.safe_load((REPO / "roles" / "enable_provisioning" / "meta" / "main.yml").read_text())
+    assert role_meta["galaxy_info"]["min_ansible_version"] == f"{minors[0][0]}.{minors[0][1]}"
 
 
 def test_the_tarball_carries_what_an_execution_environment_needs(installed_collection):

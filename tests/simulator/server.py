@@ -5,6 +5,7 @@ own thread so slow handshakes never block accept().
 """
 from __future__ import annotations
 
+import hashlib
 import socket
 import ssl
 import struct
@@ -26,6 +27,13 @@ MAX_URL = 8192
 MAX_LOG = 500_000
 
 
+def credential_fingerprint(authorization: str) -> str | None:
+    """The first 16 hex digits of the SHA-256 of the credential an Authorization header carries (never
+    the credential itself): tests tell which token reached which org without the log holding a secret."""
+    credential = authorization.partition(" ")[2].strip()
+    return hashlib.sha256(credential.encode("utf-8")).hexdigest()[:16] if credential else None
+
+
 class RequestLog:
     """What clients sent and got: tests assert on it (and on the absence of writes in check mode)."""
 
@@ -38,7 +46,8 @@ class RequestLog:
         entry = {"method": req.method, "path": req.path, "query": req.raw_query,
                  "status": None if resp.drop else resp.status, "request_id": req.request_id, "family": family,
                  "fault": resp.fault, "retry_for": req.headers.get("x-okta-retry-for"),
-                 "retry_count": req.headers.get("x-okta-retry-count"), "auth": req.auth.get("kind")}
+                 "retry_count": req.headers.get("x-okta-retry-count"), "auth": req.auth.get("kind"),
+                 "credential": credential_fingerprint(req.headers.get("authorization", ""))}
         with self.lock:
             self.seq += 1
             entry["seq"], entry["time"] = self.seq, time.time()
