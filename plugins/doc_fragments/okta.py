@@ -64,6 +64,23 @@ options:
       - okta.users.read
       - okta.groups.read
       - okta.schemas.read
+  dpop:
+    description:
+      - OAuth 2.0 Demonstrating Proof-of-Possession (DPoP, RFC 9449) for the access token. An Okta API service app
+        requires it when its setting "Require Demonstrating Proof of Possession (DPoP) header in token requests" is on,
+        as it is for new service apps.
+      - "With DPoP, every token request and API call carries a new proof signed by a key made for the run (EC P-256),
+        the access token is bound to that key and sent as C(Authorization: DPoP <token>), and a nonce Okta asks for
+        (C(use_dpop_nonce)) is added to the proof and the request sent again once."
+      - V(auto) asks for a token without a proof, and switches to DPoP when Okta answers that the service app requires it
+        (C(invalid_dpop_proof)); the token answer's C(token_type) decides between DPoP and Bearer.
+      - V(always) sends a proof from the first token request (one token request fewer for an app that requires DPoP).
+      - V(never) sends no proofs; with a service app that requires DPoP the task fails, naming this option.
+      - If not set, the value of the E(OKTA_DPOP) environment variable is used, then the default.
+      - Ignored with O(api_token).
+    type: str
+    choices: [auto, always, never]
+    default: auto
   validate_certs:
     description:
       - Whether to check the Okta server's TLS certificate.
@@ -93,7 +110,8 @@ options:
 notes:
   - Requests are paced from Okta's C(X-Rate-Limit-*) headers. They go at full speed while the budget of the window lasts,
     then wait until the window resets, by Okta's clock (estimated from the C(Date) headers of its answers).
-  - Secrets (API token, private key, client assertion, access token, Salesforce password) are never shown in error messages.
+  - Secrets (API token, private key, client assertion, access token, DPoP proofs, Salesforce password) are never shown
+    in error messages.
 requirements:
   - requests
   - PyJWT and cryptography (only for OAuth 2.0 auth with O(client_id))

@@ -191,6 +191,15 @@ class OktaResponse:
         return next_link(self.headers.get("Link"))
 
 
+def _oauth_error(response):
+    """The `error` of an OAuth error answer (`{"error": "use_dpop_nonce", ...}`), or None."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None
+
+
 def required_scope(method, path):
     """The OAuth 2.0 scope an Okta call needs (okta.<resource>.read or .manage), or None if unknown."""
     segments = [s for s in (path or "").split("/") if s][2:]   # after /api/v1
@@ -207,7 +216,7 @@ class OktaClient:
 
     def __init__(self, org_url, api_token=None, client_id=None, private_key=None,
                  private_key_file=None, key_id=None, scopes=None, validate_certs=True,
-                 ca_path=None, timeout=30, max_retries=4, sleep=time.sleep, clock=time.time):
+                 ca_path=None, timeout=30, max_retries=4, sleep=time.sleep, clock=time.time, dpop="auto"):
         if not HAS_REQUESTS:
             raise OktaConfigError("The Okta client needs the Python library requests (pip install requests).")
         self.org_url = normalize_org_url(org_url)
@@ -226,7 +235,7 @@ class OktaClient:
             self._check_ca_path(ca_path)
         self._auth = select_auth(self.org_url, api_token=api_token, client_id=client_id, private_key=private_key,
                                  private_key_file=private_key_file, key_id=key_id, scopes=scopes, clock=clock,
-                                 fetch_token=self._fetch_token, add_secret=self.add_secret)
+                                 fetch_token=self._fetch_token, add_secret=self.add_secret, dpop=dpop or "auto")
         for secret in self._auth.secrets:
             self.add_secret(secret)
         for value in (api_token, private_key):
@@ -302,7 +311,7 @@ class OktaClient:
 
     @property
     def auth_scheme(self):
-        """`SSWS` or `Bearer`."""
+        """`SSWS`, `Bearer`, or `DPoP` once Okta issued a DPoP-bound access token."""
         return self._auth.scheme
 
     def request(self, method, path, params=None, json=None, idempotent=None):  # pylint: disable=redefined-outer-name
@@ -359,8 +368,9 @@ class OktaClient:
             return path
         return self.org_url + ("" if path.startswith("/") else "/") + path
 
-    def _fetch_token(self, url, form):
-        return self._send("POST", url, form=form, idempotent=True, authenticated=False).body
+    def _fetch_token(self, url, build):
+        """POST the token request; `build()` makes each attempt's (form, headers): a retry never resends an assertion."""
+        return self._send("POST", url, build=build, idempotent=True, authenticated=False).body
 
     def _refuse_without_scope(self, method, url):
         """Do not send a write the access token was not granted the scope for: Okta would answer 403."""
@@ -372,19 +382,25 @@ class OktaClient:
             f"not sent, because Okta did not grant the access token the scope {scope} this call needs (granted: "
             f"{' '.join(granted)}). Add {scope} to scopes, and grant it to the service app in Okta"), method=method, url=url)
 
-    def _send(self, method, url, json_body=None, form=None, idempotent=False, authenticated=True):
+    def _send(self, method, url, json_body=None, form=None, idempotent=False, authenticated=True, build=None):
+        """One request with its retries. `build() -> (form, headers)`, when given, makes the body of each attempt."""
         family = rate_limit_family(urlsplit(url).path)
         if authenticated and method not in _READ_METHODS:
             self._refuse_without_scope(method, url)
         retries = 0
         refreshed = False
         retry_for = None
+        answered = set()   # DPoP challenges ("nonce", "dpop") already answered for this request: each once
         while True:
             self._pacer.wait_for_turn(family, self._sleep)  # waits while the family's window is spent
             headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
-            authorization = self._auth.authorization() if authenticated else None
-            if authorization:
-                headers["Authorization"] = authorization
+            authorization = None
+            if authenticated:
+                headers.update(self._auth.request_headers(method, url))   # Authorization, and a DPoP proof
+                authorization = headers.get("Authorization")
+            if build is not None:
+                form, extra_headers = build()   # a new client assertion (and DPoP proof) for every attempt
+                headers.update(extra_headers)
             if retry_for:
                 headers["X-Okta-Retry-For"] = retry_for
                 headers["X-Okta-Retry-Count"] = str(retries)
@@ -408,6 +424,10 @@ class OktaClient:
             self._pacer.observe(family, response.headers, sent, self._clock())
             status = response.status_code
             request_id = response.headers.get("X-Okta-Request-Id")
+            challenge = self._auth.challenge(url, status, response.headers, _oauth_error(response) if status == 400 else None)
+            if challenge and challenge not in answered:
+                answered.add(challenge)   # a nonce to use, or DPoP turned on: sent again at once, not a retry
+                continue
             if status == 401 and authorization and not refreshed and self._auth.invalidate(authorization):
                 refreshed = True  # one fresh token per request: a second 401 is an answer, not a loop
                 continue
@@ -470,7 +490,7 @@ class OktaClient:
             summary = f"{summary} (gave up after {retries + 1} attempts)"
         return self._error(status, error_code=code, summary=summary, causes=causes,
                            request_id=request_id or body.get("errorId"), method=method, url=url,
-                           hint=self._access_hint(status, method, url))
+                           hint=self._auth.hint(status, code, url) or self._access_hint(status, method, url))
 
     def _access_hint(self, status, method, url):
         """What to do about a 401 or 403: which credential option to check, or which scope is missing."""
@@ -486,7 +506,7 @@ class OktaClient:
         if status != 403:
             return None
         scope = required_scope(method, path)
-        if self._auth.scheme == "Bearer" and scope:
+        if self._auth.scheme in ("Bearer", "DPoP") and scope:
             granted = " ".join(getattr(self._auth, "scopes", ()) or ()) or "none"
             return (f"This call needs the OAuth scope {scope} (requested: {granted}): add it to scopes, grant it to "
                     "the service app in Okta, and give the service app an admin role that allows the call.")

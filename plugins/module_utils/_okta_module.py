@@ -43,6 +43,7 @@ OKTA_ARGUMENT_SPEC = dict(
     private_key_file=dict(type="path", no_log=False, fallback=(env_fallback, ["OKTA_PRIVATE_KEY_FILE"])),
     key_id=dict(type="str", no_log=False, fallback=(env_fallback, ["OKTA_KEY_ID"])),
     scopes=dict(type="list", elements="str", default=list(DEFAULT_SCOPES), fallback=(env_fallback, ["OKTA_SCOPES"])),
+    dpop=dict(type="str", choices=["auto", "always", "never"], default="auto", fallback=(env_fallback, ["OKTA_DPOP"])),
     validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["OKTA_VALIDATE_CERTS"])),
     ca_path=dict(type="path", fallback=(env_fallback, ["OKTA_CA_PATH"])),
     timeout=dict(type="int", default=30),

@@ -2,6 +2,8 @@
 
 Applies to the Okta API families unless `faults.families` names others (for example
 "oauth2" or "salesforce"). `fail_users` is handled by the assignment handler itself.
+`drop_after` ({"[METHOD ]/path": n}) is the one fault decided after the handler ran: the request
+is handled (the state changes, a token is issued) and its answer is lost, the first n times.
 """
 from __future__ import annotations
 
@@ -22,12 +24,14 @@ class FaultInjector:
         self.config_version = None
         self.random = random.Random()
         self.count = 0
+        self.dropped_after = {}
 
     def _sync(self) -> None:
         if self.config_version != self.config.version:
             self.config_version = self.config.version
             self.random = random.Random(self.config.faults.get("seed"))
             self.count = 0
+            self.dropped_after = {}
 
     def before(self, family: str, request_id: str) -> Response | None:
         """An injected answer for this request, or None to handle it normally."""
@@ -63,4 +67,18 @@ class FaultInjector:
                 answer = okta_error(status, "E0000009", "Internal Server Error", request_id=request_id)
             answer.fault = "error"
             return answer
+        return None
+
+    def after(self, method: str, path: str) -> Response | None:
+        """A lost answer for a request that was handled (`drop_after`), or None to send the handler's answer."""
+        rules = self.config.faults.get("drop_after") or {}
+        if not rules:
+            return None
+        path = path.rstrip("/") or "/"
+        with self.lock:
+            self._sync()
+            for key in (f"{method} {path}", path):
+                if key in rules and self.dropped_after.get(key, 0) < int(rules[key]):
+                    self.dropped_after[key] = self.dropped_after.get(key, 0) + 1
+                    return Response(0, drop=True, fault="drop_after")
         return None

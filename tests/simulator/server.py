@@ -47,7 +47,8 @@ class RequestLog:
                  "status": None if resp.drop else resp.status, "request_id": req.request_id, "family": family,
                  "fault": resp.fault, "retry_for": req.headers.get("x-okta-retry-for"),
                  "retry_count": req.headers.get("x-okta-retry-count"), "auth": req.auth.get("kind"),
-                 "credential": credential_fingerprint(req.headers.get("authorization", ""))}
+                 "credential": credential_fingerprint(req.headers.get("authorization", "")),
+                 "dpop": bool(req.headers.get("dpop")), "details": dict(req.details)}
         with self.lock:
             self.seq += 1
             entry["seq"], entry["time"] = self.seq, time.time()
@@ -89,10 +90,13 @@ class SimApp:
     def info(self) -> dict:
         okta = self.state.data["okta"]
         client = next(iter(okta["oauth_clients"].values()), {})
+        clients = {cid: {"client_id": cid, "key_id": c.get("key_id"), "private_key_pem": self.private_keys.get(cid),
+                         "require_dpop": bool(c.get("require_dpop")), "dpop_api_nonce": bool(c.get("dpop_api_nonce"))}
+                   for cid, c in okta["oauth_clients"].items()}
         return {"url": self.url, "ca_path": str(self.ca_path), "api_token": (okta["api_tokens"] or [None])[0],
                 "oauth_client_id": client.get("client_id"), "oauth_key_id": client.get("key_id"),
                 "oauth_private_key_pem": self.private_keys.get(client.get("client_id")),
-                "secrets": self.secrets()}
+                "oauth_clients": clients, "secrets": self.secrets()}
 
     def secrets(self) -> list:
         """Every canary the state holds (short patched values are left out: they would match anywhere)."""
@@ -103,6 +107,7 @@ class SimApp:
                 found += [password, token, password + token]
             for connection in self.state.data["okta"]["connections"].values():
                 found.append(connection.get("profile", {}).get("token") or "")
+            found += list(self.state.oauth_secrets)   # client assertions, DPoP proofs, access tokens
         for pem in self.private_keys.values():
             lines = [line for line in pem.splitlines() if line and not line.startswith("-----")]
             found += [pem] + lines[:1] + lines[len(lines) // 2: len(lines) // 2 + 1] + lines[-2:-1]
@@ -165,6 +170,11 @@ class SimApp:
             return okta_error(400, "E0000003", bad.summary, bad.causes, request_id=req.request_id)
 
     def _finish(self, req: Request, resp: Response, family: str) -> Response:
+        if resp.fault is None:
+            lost = self.faults.after(req.method, req.path)
+            if lost is not None:   # handled, then the answer is lost: the log keeps what it would have been
+                req.details["dropped_status"] = resp.status
+                resp = lost
         resp.headers["X-Okta-Request-Id"] = req.request_id
         self.log.add(req, resp, family)
         return resp

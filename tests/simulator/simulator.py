@@ -129,6 +129,11 @@ class Simulator:
         return self._info["oauth_private_key_pem"]
 
     @property
+    def oauth_clients(self) -> dict:
+        """client_id -> {client_id, key_id, private_key_pem, require_dpop, dpop_api_nonce} of every seeded service app."""
+        return self._info["oauth_clients"]
+
+    @property
     def secrets(self) -> list:
         """Every canary secret the state holds now (seeded, and any set later by the collection)."""
         return self._control("GET", "info")["secrets"]

@@ -56,8 +56,11 @@ class SimState:
         with self.lock:
             self.seed = load_seed(seed)
             self.data = build_state(self.seed)
-            self.issued_tokens = {}      # access token -> {client_id, scopes, expires}
-            self.used_jtis = set()
+            self.issued_tokens = {}      # access token -> {client_id, scopes, expires, jkt (DPoP-bound) or None}
+            self.used_jtis = set()       # client assertions
+            self.used_dpop_jtis = set()  # DPoP proofs
+            self.dpop_nonces = {}        # "token" | "api" -> {nonce: expires}
+            self.oauth_secrets = set()   # assertions, proofs and access tokens seen: canaries for output scans
             self.sf_sessions = {}        # sessionId -> {username, password_expired}
             self.rebuild_indexes()
 

@@ -21,7 +21,8 @@ class Request:
     base_url: str             # https://host:port as the client addressed us
     request_id: str = field(default_factory=new_request_id)
     params: dict = field(default_factory=dict)   # path parameters from the route
-    auth: dict = field(default_factory=dict)     # who called: {"kind": "SSWS"|"Bearer", ...}
+    auth: dict = field(default_factory=dict)     # who called: {"kind": "SSWS"|"Bearer"|"DPoP", ...}
+    details: dict = field(default_factory=dict)  # what a handler wants in the request log (token requests: jti, DPoP)
 
     def __post_init__(self):
         self.query = parse_qs(self.raw_query, keep_blank_values=True)

@@ -1,7 +1,12 @@
-"""OAuth 2.0 private_key_jwt and the choice of auth method, against a real token endpoint on loopback."""
+"""OAuth 2.0 private_key_jwt, DPoP, and the choice of auth method, against a real token endpoint on loopback."""
 from __future__ import annotations
 
+import http.server
 import json
+import socket
+import struct
+import threading
+from urllib.parse import parse_qs
 
 import jwt
 import pytest
@@ -14,6 +19,7 @@ from tests.unit.plugins.module_utils.fake_time import FakeTime
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import (
     DEFAULT_SCOPES,
     SigningKey,
+    access_token_hash,
     normalize_scopes,
     select_auth,
 )
@@ -285,3 +291,279 @@ def test_api_token_auth_needs_no_oauth_options():
 ])
 def test_scopes_are_normalised(given, expected):
     assert normalize_scopes(given) == expected
+
+
+# -- DPoP (RFC 9449) ---------------------------------------------------------------------------------
+# Okta's rules: https://developer.okta.com/docs/guides/dpop/oktaresourceserver/main/ and
+# https://support.okta.com/help/s/article/the-dpop-proof-jwt-header-is-missing
+
+NOW = 1_750_000_000.0
+
+
+def oauth_answer(status, error, description, headers=None):
+    return Response(json.dumps({"error": error, "error_description": description}), status=status,
+                    headers=headers or {}, content_type="application/json")
+
+
+def read_proof(proof):
+    """(header, claims) of a DPoP proof, after checking its signature with the public key in its own header."""
+    header = jwt.get_unverified_header(proof)
+    key = jwt.PyJWK(header["jwk"], algorithm=header["alg"]).key
+    claims = jwt.decode(proof, key, algorithms=["ES256"], options={"verify_iat": False})
+    return header, claims
+
+
+def jti_of(assertion):
+    return jwt.decode(assertion, options={"verify_signature": False})["jti"]
+
+
+class DpopOkta:
+    """A token endpoint and an API that require DPoP as Okta does; they record what every request carried.
+
+    `require`: a token request without a proof gets 400 invalid_dpop_proof. `token_nonce`: a proof without
+    it gets 400 use_dpop_nonce + DPoP-Nonce. `api_nonces`: the API answers 401 use_dpop_nonce while the
+    proof lacks the first of these (`None`: the API asks for none); each refusal offers the next one.
+    """
+
+    def __init__(self, httpserver, require=True, token_nonce="tn-1", api_nonces=None, api_body=None):
+        self.require, self.token_nonce, self.api_nonces = require, token_nonce, list(api_nonces or [])
+        self.api_body = api_body
+        self.token_requests = []    # (form, proof or None)
+        self.api_requests = []      # request headers
+        self.issued = 0
+        httpserver.expect_request("/oauth2/v1/token", method="POST").respond_with_handler(self.token)
+        httpserver.expect_request("/api/v1/apps").respond_with_handler(self.api)
+
+    def token(self, request):
+        proof = request.headers.get("DPoP")
+        self.token_requests.append((request.form.to_dict(), proof))
+        if proof is None and self.require:
+            return oauth_answer(400, "invalid_dpop_proof", "The DPoP proof JWT header is missing.")
+        if proof is not None and self.token_nonce and read_proof(proof)[1].get("nonce") != self.token_nonce:
+            return oauth_answer(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.",
+                                {"DPoP-Nonce": self.token_nonce})
+        self.issued += 1
+        body = {"token_type": "DPoP" if proof else "Bearer", "expires_in": 3600, "access_token": f"tok-{self.issued}",
+                "scope": request.form.get("scope")}
+        return Response(json.dumps(body), content_type="application/json")
+
+    def api(self, request):
+        self.api_requests.append(dict(request.headers))
+        if self.api_nonces:
+            proof = request.headers.get("DPoP")
+            if read_proof(proof)[1].get("nonce") != self.api_nonces[0]:
+                offered = self.api_nonces[0]
+                if len(self.api_nonces) > 1:
+                    self.api_nonces.pop(0)   # a server that keeps asking: a new nonce every time
+                return Response(json.dumps({"errorCode": "E0000011", "errorSummary": "Invalid token provided"}), status=401,
+                                headers={"WWW-Authenticate": 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"',
+                                         "DPoP-Nonce": offered}, content_type="application/json")
+        if self.api_body is not None:
+            return self.api_body(request)
+        return Response("[]", content_type="application/json")
+
+
+def dpop_client(httpserver, pem, fake=None, **kwargs):
+    fake = fake or FakeTime(NOW)
+    return oauth_client(httpserver, pem, sleep=fake.sleep, clock=fake.clock, **kwargs)
+
+
+def test_access_token_hash_is_rfc_9449s():
+    # The example of RFC 9449 section 7.1: this access token and its `ath`.
+    assert access_token_hash("Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU") == "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"
+
+
+def test_dpop_always_signs_every_request_and_binds_the_token_to_one_key(httpserver, rsa_pem):
+    okta = DpopOkta(httpserver)
+    client = dpop_client(httpserver, rsa_pem, dpop="always")
+
+    assert client.get("/api/v1/apps", params={"limit": 2}) == []
+    assert client.get("/api/v1/apps") == []
+
+    (first_form, first_proof), (second_form, second_proof) = okta.token_requests
+    token_proofs = [read_proof(first_proof), read_proof(second_proof)]
+    api_proofs = [read_proof(headers["Dpop"]) for headers in okta.api_requests]
+    for header, _claims in token_proofs + api_proofs:
+        assert header["typ"] == "dpop+jwt" and header["alg"] == "ES256"
+        assert set(header["jwk"]) == {"kty", "crv", "x", "y"} and header["jwk"]["crv"] == "P-256"   # public only
+        assert header["jwk"] == token_proofs[0][0]["jwk"]   # one key for the run: the token is bound to it
+    token_url = client.org_url + "/oauth2/v1/token"
+    assert [(c["htm"], c["htu"], c["iat"], c.get("nonce"), "ath" in c) for _h, c in token_proofs] == [
+        ("POST", token_url, int(NOW), None, False), ("POST", token_url, int(NOW), "tn-1", False)]
+    assert jti_of(first_form["client_assertion"]) != jti_of(second_form["client_assertion"])
+    # API proofs: htu without the query, ath of the access token, no nonce (this API asked for none).
+    assert [(c["htm"], c["htu"], c["ath"], c.get("nonce")) for _h, c in api_proofs] == [
+        ("GET", client.org_url + "/api/v1/apps", access_token_hash("tok-1"), None)] * 2
+    jtis = [c["jti"] for _h, c in token_proofs + api_proofs]
+    assert len(set(jtis)) == len(jtis) == 4
+    assert [headers["Authorization"] for headers in okta.api_requests] == ["DPoP tok-1"] * 2
+    assert client.auth_scheme == "DPoP"
+    assert client.calls == {"POST": 2, "GET": 2} and client.writes_accepted == 0
+
+
+def test_auto_switches_to_dpop_when_okta_says_the_app_requires_it_and_remembers(httpserver, rsa_pem):
+    okta = DpopOkta(httpserver)
+    fake = FakeTime(NOW)
+    client = dpop_client(httpserver, rsa_pem, fake)   # dpop defaults to auto
+
+    assert client.auth_scheme == "Bearer"
+    client.get("/api/v1/apps")
+    proofs = [proof for _form, proof in okta.token_requests]
+    assert proofs[0] is None   # auto: the first token request has no proof
+    assert [read_proof(p)[1].get("nonce") for p in proofs[1:]] == [None, "tn-1"]
+    assert len({jti_of(form["client_assertion"]) for form, _proof in okta.token_requests}) == 3
+    assert client.auth_scheme == "DPoP" and okta.api_requests[0]["Authorization"] == "DPoP tok-1"
+
+    fake.now += 3600   # the token expired: the next token request starts with a proof and the latest nonce
+    client.get("/api/v1/apps")
+    assert len(okta.token_requests) == 4 and read_proof(okta.token_requests[3][1])[1]["nonce"] == "tn-1"
+    assert okta.api_requests[1]["Authorization"] == "DPoP tok-2"
+    assert client.calls == {"POST": 4, "GET": 2}
+
+
+def test_auto_stays_with_bearer_for_an_app_without_dpop(httpserver, rsa_pem):
+    okta = DpopOkta(httpserver, require=False)
+    client = dpop_client(httpserver, rsa_pem)
+    client.get("/api/v1/apps")
+    assert [proof for _form, proof in okta.token_requests] == [None]
+    assert okta.api_requests[0]["Authorization"] == "Bearer tok-1" and "Dpop" not in okta.api_requests[0]
+    assert client.auth_scheme == "Bearer"
+
+
+def test_the_token_type_decides_the_scheme_even_after_a_proof(httpserver, rsa_pem):
+    """Okta may answer a proof with a Bearer token (an app that does not bind): then no proofs on API calls."""
+    tokens = TokenEndpoint(httpserver)   # always answers token_type Bearer
+    httpserver.expect_request("/api/v1/apps").respond_with_json([])
+    client = dpop_client(httpserver, rsa_pem, dpop="always")
+    client.get("/api/v1/apps")
+    assert len(tokens.forms) == 1
+    api = api_requests(httpserver)[0]
+    assert api.headers["Authorization"] == "Bearer tok-1" and "DPoP" not in api.headers
+    assert client.auth_scheme == "Bearer"
+
+
+def test_an_api_nonce_is_used_at_once_and_in_every_later_proof(httpserver, rsa_pem):
+    okta = DpopOkta(httpserver, api_nonces=["an-1"])
+    client = dpop_client(httpserver, rsa_pem, dpop="always")
+
+    client.get("/api/v1/apps")
+    client.get("/api/v1/apps")
+    nonces = [read_proof(headers["Dpop"])[1].get("nonce") for headers in okta.api_requests]
+    assert nonces == [None, "an-1", "an-1"]   # one 401 use_dpop_nonce, answered once; then remembered
+    assert okta.issued == 1                   # the token was fine: not refreshed
+    assert client.calls == {"POST": 2, "GET": 3}
+
+
+def test_an_api_that_keeps_asking_for_a_nonce_is_an_error_not_a_loop(httpserver, rsa_pem):
+    okta = DpopOkta(httpserver, api_nonces=[f"an-{n}" for n in range(1, 10)])
+    client = dpop_client(httpserver, rsa_pem, dpop="always")
+    with pytest.raises(OktaApiError) as caught:
+        client.get("/api/v1/apps")
+    assert caught.value.status == 401
+    # The first request, its nonce retry, and one retry with a fresh token: then the 401 is the answer.
+    assert len(okta.api_requests) == 3
+    assert all(f"tok-{n}" not in str(caught.value) for n in (1, 2))
+
+
+def test_dpop_never_with_an_app_that_requires_it_fails_naming_the_setting(httpserver, rsa_pem):
+    okta = DpopOkta(httpserver)
+    client = dpop_client(httpserver, rsa_pem, dpop="never")
+    with pytest.raises(OktaApiError) as caught:
+        client.get("/api/v1/apps")
+    text = str(caught.value)
+    assert caught.value.status == 400 and caught.value.error_code == "invalid_dpop_proof"
+    assert "The DPoP proof JWT header is missing." in text
+    assert "dpop is never" in text and "set dpop: auto" in text and "Require DPoP" in text
+    assert [proof for _form, proof in okta.token_requests] == [None]
+    assert okta.token_requests[0][0]["client_assertion"] not in text
+    assert client.calls == {"POST": 1}
+
+
+def test_proofs_assertions_and_tokens_echoed_in_errors_are_masked(httpserver, rsa_pem):
+    def echo(request):
+        body = {"errorCode": "E0000006", "errorSummary": f"denied for {request.headers['Authorization']} "
+                                                         f"with proof {request.headers['DPoP']}"}
+        return Response(json.dumps(body), status=403, content_type="application/json")
+
+    okta = DpopOkta(httpserver, api_body=echo)
+    client = dpop_client(httpserver, rsa_pem, dpop="always")
+    with pytest.raises(OktaApiError) as caught:
+        client.get("/api/v1/apps")
+    text = " ".join([str(caught.value), repr(caught.value), json.dumps(caught.value.to_dict())])
+    proof = okta.api_requests[0]["Dpop"]
+    assert "denied for" in text and "********" in text
+    assert proof not in text and proof.rsplit(".", 1)[1] not in text and "tok-1" not in text
+    assert all(form["client_assertion"] not in text for form, _proof in okta.token_requests)
+    assert "okta.apps.read" in text   # the 403 hint still names the scope for a DPoP token
+
+
+def test_a_refused_proof_at_the_token_endpoint_says_to_check_the_clock(httpserver, rsa_pem):
+    def refuse(request):
+        return oauth_answer(400, "invalid_dpop_proof", f"The DPoP proof {request.headers['DPoP']} is too old.")
+
+    httpserver.expect_request("/oauth2/v1/token", method="POST").respond_with_handler(refuse)
+    client = dpop_client(httpserver, rsa_pem, dpop="always")
+    with pytest.raises(OktaApiError) as caught:
+        client.get("/api/v1/apps")
+    assert "clock" in str(caught.value) and "eyJ" in str(caught.value)   # the public part may show, the signature not
+    assert client.calls == {"POST": 1}
+
+
+def test_an_unknown_dpop_mode_is_a_config_error(rsa_pem):
+    with pytest.raises(OktaConfigError, match="dpop must be one of auto, always, never"):
+        OktaClient("https://acme.okta.com", client_id=CLIENT_ID, private_key=rsa_pem, dpop="sometimes")
+
+
+# -- a new client assertion (and proof) for every token attempt --------------------------------------
+
+class LoseFirstTokenAnswer(http.server.BaseHTTPRequestHandler):
+    """Reads each token request; the first one's answer is lost (connection reset), later ones get a token."""
+
+    protocol_version = "HTTP/1.1"
+    seen = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.seen.append(({k: v[0] for k, v in parse_qs(body.decode()).items()}, self.headers.get("DPoP")))
+        if len(self.seen) == 1:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        answer = json.dumps({"token_type": "Bearer", "expires_in": 3600, "access_token": "tok-after-loss"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+@pytest.fixture
+def lossy_token_server():
+    LoseFirstTokenAnswer.seen = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), LoseFirstTokenAnswer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("dpop", ["never", "always"])
+def test_a_token_request_whose_answer_was_lost_is_retried_with_a_new_assertion(lossy_token_server, rsa_pem, dpop):
+    fake = FakeTime(NOW)
+    client = OktaClient(f"http://127.0.0.1:{lossy_token_server.server_address[1]}", client_id=CLIENT_ID,
+                        private_key=rsa_pem, sleep=fake.sleep, clock=fake.clock, dpop=dpop)
+
+    assert client._auth.authorization() == "Bearer tok-after-loss"   # pylint: disable=protected-access
+
+    (first, first_proof), (second, second_proof) = LoseFirstTokenAnswer.seen
+    assert jti_of(first["client_assertion"]) != jti_of(second["client_assertion"])
+    assert first["client_assertion"] != second["client_assertion"]
+    if dpop == "always":
+        assert read_proof(first_proof)[1]["jti"] != read_proof(second_proof)[1]["jti"]
+    else:
+        assert first_proof is None and second_proof is None
+    assert client.calls == {"POST": 2} and len(fake.sleeps) == 1   # one backoff, then the retry

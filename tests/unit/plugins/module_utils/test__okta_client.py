@@ -9,7 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from email.utils import formatdate
 from urllib.parse import quote_plus
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from werkzeug import Response
 
 from tests.unit.plugins.module_utils.fake_time import FakeTime
@@ -455,3 +458,29 @@ def test_one_client_shared_by_eight_threads_counts_every_call(httpserver):
     assert results == [{"ok": True}] * 120
     assert client.calls == {"GET": 120}
     assert client.rate_limit.limit == 10000
+
+
+# -- the OAuth token request inside the retry loop -----------------------------------------------------
+
+def test_every_attempt_of_the_token_request_is_built_anew_and_none_counts_as_a_write(httpserver, fake_time):
+    """`_send` calls the token request's builder per attempt: a retry after a 5xx carries a new assertion (jti)."""
+    forms = []
+
+    def token(request):
+        forms.append(request.form.to_dict())
+        if len(forms) == 1:
+            return json_response({"errorCode": "E0000009", "errorSummary": "Internal Server Error"}, status=503)
+        return json_response({"token_type": "Bearer", "expires_in": 3600, "access_token": "tok-1"})
+
+    httpserver.expect_request("/oauth2/v1/token", method="POST").respond_with_handler(token)
+    httpserver.expect_request("/api/v1/apps", method="POST").respond_with_json({"id": "0oa1"})
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    client = make_client(httpserver, fake_time, api_token=None, client_id="0oaservice0001", private_key=pem)
+
+    assert client.post("/api/v1/apps", json={"name": "salesforce"}) == {"id": "0oa1"}
+    jtis = [jwt.decode(form["client_assertion"], options={"verify_signature": False})["jti"] for form in forms]
+    assert len(jtis) == 2 and jtis[0] != jtis[1]
+    assert client.calls == {"POST": 3}
+    assert client.writes_accepted == 1   # the app POST; the two token requests are not writes
