@@ -13,6 +13,7 @@ options:
   org_url:
     description:
       - Base URL of the Okta org, such as V(https://acme.okta.com) or a custom domain, without a path.
+      - Not the Admin Console's address (V(https://acme-admin.okta.com)); such a URL is refused, naming the org URL to use.
       - Required to talk to Okta.
       - Must use C(https). Plain C(http) is accepted only for loopback hosts (V(127.0.0.0/8), V(::1), V(localhost)),
         such as a local test server.

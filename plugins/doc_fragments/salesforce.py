@@ -24,7 +24,8 @@ options:
   sf_password:
     description:
       - Password of the Salesforce API user, without the security token.
-      - The module joins password and security token itself; do not join them yourself.
+      - The module joins password and security token itself; do not join them yourself. A password that already
+        ends with O(sf_security_token) is refused before anything is sent.
       - Refused when it starts with, ends with or contains whitespace.
       - If not set, the value of the E(SF_PASSWORD) environment variable is used.
       - Never logged or returned.
@@ -89,7 +90,8 @@ options:
   sf_password:
     description:
       - Password of the Salesforce API user, without the security token.
-      - The module joins password and security token itself; do not join them yourself.
+      - The module joins password and security token itself; do not join them yourself. A password that already
+        ends with O(sf_security_token) is refused before anything is sent.
       - Refused when it starts with, ends with or contains whitespace.
       - If not set, the value of the E(SF_PASSWORD) environment variable is used.
       - Never logged or returned.

@@ -26,7 +26,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_ch
     SALESFORCE_FAULT_CODES,
     login_fault_remedy,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import whitespace_problem
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import token_appended_problem, whitespace_problem
 
 CONNECTION_PATH = "/api/v1/apps/{app_id}/connections/default"
 
@@ -94,12 +94,16 @@ def _refuse_whitespace(option, value):
 def join_credentials(password, security_token):
     """The secret Okta stores for the API user: the password immediately followed by the security token.
 
-    Whitespace inside or around either part is refused here, before any request is sent.
+    Whitespace inside or around either part, and a password that already ends with the token, are refused
+    here, before any request is sent (also when update_credentials=on_create would not send them).
     """
     if not password:
         raise CredentialsInputError("sf_password is empty: give the Salesforce API user's password.")
     _refuse_whitespace("sf_password", password)
     _refuse_whitespace("sf_security_token", security_token)
+    appended = token_appended_problem(password, security_token)
+    if appended:
+        raise CredentialsInputError(f"{appended}. Nothing was sent to Okta.")
     return password + (security_token or "")
 
 

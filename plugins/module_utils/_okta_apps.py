@@ -11,10 +11,8 @@ from __future__ import annotations
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OKTA_HOSTED_DOMAINS, OktaApiError
 
-# Okta-hosted org domains: their Admin Console lives on `{org}-admin.<domain>`.
-OKTA_DOMAINS = ("okta.com", "oktapreview.com", "okta-emea.com")
 APPS_PAGE_SIZE = 200
 
 
@@ -81,7 +79,7 @@ def admin_console_url(org_url, app_id, app_name="salesforce"):
     parts = urlsplit(org_url)
     host = (parts.hostname or "").lower()
     netloc = parts.netloc
-    for domain in OKTA_DOMAINS:
+    for domain in OKTA_HOSTED_DOMAINS:
         if host.endswith("." + domain):
             subdomain = host[: -len(domain) - 1]
             if "." not in subdomain and not subdomain.endswith("-admin"):

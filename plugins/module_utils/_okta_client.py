@@ -54,6 +54,8 @@ USER_AGENT = f"idm.okta_salesforce ansible-core/{ANSIBLE_VERSION}"
 POOL_SIZE = 32
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
+# Okta-hosted org domains: the Admin Console of `acme.<domain>` is `acme-admin.<domain>`.
+OKTA_HOSTED_DOMAINS = ("okta.com", "oktapreview.com", "okta-emea.com")
 # The options a transport error's advice names.
 _TRANSPORT_OPTIONS = TransportOptions(url="org_url", ca_path="ca_path", validate_certs="validate_certs", timeout="timeout")
 
@@ -62,6 +64,16 @@ _READ_METHODS = frozenset(("GET", "HEAD", "OPTIONS"))
 _LINK_RE = re.compile(r"<([^>]*)>([^<]*)")
 _HTML_TAG_RE = re.compile(r"<[^>]*>")
 _ID_SEGMENT_RE = re.compile(r"^(?=.*\d)[A-Za-z0-9_-]{10,}$")
+
+
+def admin_console_host(host):
+    """For an Okta-hosted Admin Console host (`acme-admin.okta.com`), the org's host (`acme.okta.com`); else None."""
+    host = (host or "").lower()
+    for domain in OKTA_HOSTED_DOMAINS:
+        subdomain = host[: -len(domain) - 1] if host.endswith("." + domain) else ""
+        if subdomain.endswith("-admin") and "." not in subdomain and len(subdomain) > len("-admin"):
+            return f"{subdomain[: -len('-admin')]}.{domain}"
+    return None
 
 
 def normalize_org_url(org_url):
@@ -75,6 +87,12 @@ def normalize_org_url(org_url):
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
         raise OktaConfigError(f"org_url {org_url!r} is not an http(s) URL. " + example)
+    org_host = admin_console_host(parts.hostname)
+    if org_host:
+        path = " (and a path, which the modules add themselves)" if parts.path not in ("", "/") or parts.query else ""
+        raise OktaConfigError(
+            f"org_url {org_url!r} is the address of the Admin Console{path}, not of the org: the API is served on "
+            f"the org's own address. Use org_url https://{org_host}.")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise OktaConfigError(f"org_url {org_url!r} has a path or query: Okta API paths are added by the modules. " + example)
     refusal = plain_http_problem("org_url", org_url.strip())
@@ -410,12 +428,14 @@ class OktaClient:
                 response = self._transmit(method, url, json_body, form, headers)
             except requests.exceptions.RequestException as exc:
                 self._pacer.observe(family, None, sent, self._clock())  # no answer: no longer in flight
-                retryable = (idempotent or not_sent(exc)) and not isinstance(exc, _NEVER_RETRIED)
+                # Asked at the first failure: plain http to a TLS port fails the same way every time.
+                failure = transport_failure(exc, urlsplit(url).netloc, self.timeout, url=None if retries else url)
+                retryable = (idempotent or not_sent(exc)) and not isinstance(exc, _NEVER_RETRIED) \
+                    and failure.kind != "plain_http"
                 if retryable and retries < self.max_retries:
                     retries += 1
                     self._sleep(self._backoff(retries))
                     continue
-                failure = transport_failure(exc, urlsplit(url).netloc, self.timeout)
                 summary = failure.reason
                 if retries:
                     summary += f" (gave up after {retries + 1} attempts)"

@@ -20,11 +20,12 @@ a secret, always what was already written. The Okta options are documented in th
 
 from __future__ import annotations
 
+import difflib
 import os
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
-from ansible.module_utils.errors import NoLogError
+from ansible.module_utils.errors import MutuallyExclusiveError, NoLogError, RequiredOneOfError, UnsupportedError
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_auth import (
@@ -80,8 +81,10 @@ class OktaModule(AnsibleModule):
 
     def __init__(self, argument_spec, mutually_exclusive=None, **kwargs):
         kwargs.setdefault("supports_check_mode", True)
+        self._checking_options = True   # a failure now is Ansible's option check (see _option_error)
         super().__init__(argument_spec=okta_argument_spec(**argument_spec),
                          mutually_exclusive=OKTA_MUTUALLY_EXCLUSIVE + list(mutually_exclusive or []), **kwargs)
+        self._checking_options = False
         self._client = None
         self._scrubber = SecretScrubber()
         for name, option in self.argument_spec.items():
@@ -193,12 +196,52 @@ class OktaModule(AnsibleModule):
                 self.no_log_values.add(value)
 
     def _option_error(self, msg):
-        """The first error that names an option, instead of the bare parse error of the no_log listing."""
+        """The first error that names an option, instead of the bare parse error of the no_log listing; for a
+        mistake inside an entry of a list option (users, groups), the entry's index and what is wrong with it."""
         errors = getattr(getattr(getattr(self, "validation_result", None), "errors", None), "errors", None) or []
+        if errors and getattr(self, "_checking_options", False):
+            entry_problems = self._entry_problems()
+            if entry_problems:
+                # Ansible's other findings (a value of the wrong type, ...) still count.
+                covered = (MutuallyExclusiveError, NoLogError, RequiredOneOfError, UnsupportedError)
+                others = [error.msg for error in errors if not isinstance(error, covered)]
+                return "Nothing was sent: " + "; ".join(entry_problems + others) + "."
         if not errors or not isinstance(errors[0], NoLogError) or msg != errors[0].msg:
             return msg
         others = [error.msg for error in errors if not isinstance(error, NoLogError)]
         return others[0] if others else msg
+
+    def _entry_problems(self):
+        """What is wrong with each entry of the list-of-dict options, by index: unknown keys (with the closest
+        known one), a missing one-of pair, two keys that exclude each other. Ansible's own message names
+        neither the entry nor, for a missing key, the typo that caused it."""
+        params = self.params if isinstance(getattr(self, "params", None), dict) else {}
+        problems = []
+        for name, option in (getattr(self, "argument_spec", None) or {}).items():
+            entries, known = params.get(name), option.get("options")
+            if option.get("type") != "list" or not known or not isinstance(entries, list):
+                continue
+            found = []
+            for index, entry in enumerate(entries):
+                if not isinstance(entry, dict):
+                    continue
+                wrong = []
+                for key in entry:
+                    if key not in known:
+                        close = difflib.get_close_matches(str(key), list(known), n=1)
+                        wrong.append(f"has an unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+                for group in option.get("required_one_of") or []:
+                    if all(entry.get(key) is None for key in group):
+                        wrong.append(f"needs {' or '.join(group)}")
+                for group in option.get("mutually_exclusive") or []:
+                    given = [key for key in group if entry.get(key) is not None]
+                    if len(given) > 1:
+                        wrong.append(f"gives both {' and '.join(given)}: keep one")
+                if wrong:
+                    found.append(f"{name}[{index}] " + ", and ".join(wrong))
+            if found:
+                problems += found + [f"each {name} entry takes {', '.join(sorted(known))}"]
+        return problems
 
     def fail_json(self, msg, **kwargs):
         self._hide_no_log_options()

@@ -286,7 +286,7 @@ def soap_login(session, endpoint: LoginEndpoint, username: str, password: str, s
         kind = "retired" if _looks_like_soap_login_unavailable(error.code, message) else "fault"
         raise SalesforceLoginError(str(error.code), message or "no message", kind) from None
     except requests.exceptions.RequestException as error:
-        failure = transport_failure(error, endpoint.host, timeout)
+        failure = transport_failure(error, endpoint.host, timeout, url=endpoint.url)
         raise SalesforceLoginError(failure.kind.upper(), scrubber.scrub(failure.sentence), failure.kind) from None
     except (ExpatError, ValueError):  # an answer that is not XML, or not UTF-8: the library cannot read it
         raise SalesforceLoginError("PROTOCOL", f"The answer from {endpoint.url} is not a SOAP login answer.", "protocol") from None

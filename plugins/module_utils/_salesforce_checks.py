@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce import (
+    SalesforceInputError,
     SalesforceLoginError,
     build_session,
     insecure_request_warnings_silenced,
@@ -34,6 +35,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport imp
     TRANSPORT_KINDS,
     SecretScrubber,
     TransportOptions,
+    token_appended_problem,
     transport_advice,
     whitespace_problem,
 )
@@ -408,6 +410,9 @@ def run_credentials_test(params: dict, okta_app: dict | None = None) -> Credenti
     username = params["sf_username"]
     password = params["sf_password"] or ""
     token = params.get("sf_security_token") or ""
+    appended = token_appended_problem(password, token)
+    if appended:
+        raise SalesforceInputError(f"{appended}. No login was attempted.")
     with_app = okta_app is not None
 
     report = CredentialsReport()

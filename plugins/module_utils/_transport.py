@@ -7,6 +7,7 @@
   may echo it (raw, URL-, JSON-, unicode- or XML-escaped).
 - `whitespace_problem()`: the one whitespace rule for credentials; it names the option, never the value.
 - `is_loopback()` and `plain_http_problem()`: https only, plain http only to this machine.
+- `token_appended_problem()`: a password given with the security token already on its end.
 - `transport_failure()` and `transport_advice()`: one wording for TLS failures, timeouts and connection
   errors, and what to do about them in the caller's own option names (`TransportOptions`).
 
@@ -20,6 +21,8 @@ import html
 import ipaddress
 import json
 import re
+import socket
+import ssl
 import threading
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus, urlsplit
@@ -101,6 +104,18 @@ def whitespace_problem(option: str, value: str | None) -> str | None:
     return f"{option} {' and '.join(where)} whitespace" if where else None
 
 
+def token_appended_problem(password: str | None, security_token: str | None) -> str | None:
+    """The mistake of a password that already ends with the security token given beside it, or None.
+
+    The modules append the token themselves; the password would then carry it twice and Salesforce
+    refuses the login (INVALID_LOGIN). Names the options, never the values.
+    """
+    if not password or not security_token or not password.endswith(security_token):
+        return None
+    return ("sf_password already ends with sf_security_token: give the password alone in sf_password (the token "
+            "is appended to it when it is sent, so Salesforce would get the token twice and refuse the login)")
+
+
 # ---------------------------------------------------------------- https only
 
 def is_loopback(host: str | None) -> bool:
@@ -137,8 +152,9 @@ class TransportOptions:
     timeout: str
 
 
-# What can go wrong before any HTTP answer: connect means nothing was sent, connection that it may have been.
-TRANSPORT_KINDS = ("tls", "timeout", "connect", "connection")
+# What can go wrong before any HTTP answer: connect means nothing was sent, connection that it may have been,
+# plain_http that a plain-http request went to a port that speaks TLS (nothing useful was sent either).
+TRANSPORT_KINDS = ("tls", "timeout", "connect", "connection", "plain_http")
 
 
 @dataclass(frozen=True)
@@ -182,8 +198,42 @@ def _root_cause(error: BaseException) -> str:
     return _OBJECT_REPR_RE.sub("", str(current)).strip() or type(current).__name__
 
 
-def transport_failure(error, host: str, timeout: float) -> TransportFailure:
-    """What went wrong with a request that raised `error` (a requests exception) on its way to `host`."""
+def speaks_tls(host: str, port: int, timeout: float) -> bool:
+    """Whether `host`:`port` completes a TLS handshake (no certificate check, nothing sent after it)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=host):
+                return True
+    except (OSError, ValueError):
+        return False
+
+
+def plain_http_to_tls(error, url: str, timeout: float) -> bool:
+    """True when a plain-http request to `url` failed because the server speaks TLS on that port.
+
+    A TLS server drops (or answers with a TLS alert) an http request; the handshake of a probe then
+    tells it apart from a plain-http server that really failed. Only asked for connection errors.
+    """
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "http" or not parts.hostname:
+        return False
+    if not isinstance(error, requests.exceptions.ConnectionError) or isinstance(
+            error, (requests.exceptions.SSLError, requests.exceptions.ConnectTimeout)) or not_sent(error):
+        return False
+    return speaks_tls(parts.hostname, parts.port or 80, min(timeout, 5))
+
+
+def transport_failure(error, host: str, timeout: float, url: str | None = None) -> TransportFailure:
+    """What went wrong with a request that raised `error` (a requests exception) on its way to `host`.
+
+    With the request's `url`, a plain-http request to a port that speaks TLS is told apart (kind plain_http).
+    """
+    if url is not None and plain_http_to_tls(error, url, timeout):
+        return TransportFailure("plain_http", f"the server at {host} speaks TLS on that port and dropped the plain-http "
+                                              f"request: the URL must be https://{host}")
     if isinstance(error, requests.exceptions.SSLError):
         return TransportFailure("tls", f"TLS verification of {host} failed: {_root_cause(error)}")
     if isinstance(error, requests.exceptions.Timeout):
@@ -203,4 +253,6 @@ def transport_advice(kind: str, options: TransportOptions) -> str:
                 f"{options.timeout} if the server is slow to answer.")
     if kind == "connect":
         return f"Check {options.url} and that this host can reach it (DNS, proxy, firewall)."
+    if kind == "plain_http":
+        return f"Use https:// in {options.url}."
     return "Try again; if it keeps failing, check the proxies and firewalls between this host and the server."

@@ -119,6 +119,9 @@ options:
     description:
       - When to send O(sf_password) and O(sf_security_token) to Okta. Okta never returns them, so they cannot
         be compared.
+      - The credential options go together, O(sf_username), O(sf_password) and O(sf_security_token) (the token
+        may be left out only when the Salesforce org trusts the addresses Okta logs in from). They are checked on every run, also
+        when V(on_create) would not send them.
       - V(on_create) sends them only when the API integration is not enabled yet, when O(sf_username) changes,
         or when O(allow_push_null_values) changes (Okta saves all of them together). Otherwise a rerun sends
         nothing and reports no change.
@@ -132,7 +135,7 @@ options:
       - Okta's "Allow pushing null values" of the API integration; V(true) lets Okta clear Salesforce
         attributes whose Okta value is empty.
       - Enforced when set. Okta saves it together with the credentials, so changing it sends them again and
-        needs O(sf_password).
+        needs O(sf_username), O(sf_password) and O(sf_security_token). Not used with O(manage_connection=false).
       - When unset, the current value is kept when the credentials are sent; a new API integration starts
         with V(false), Okta's default.
     type: bool
@@ -158,12 +161,15 @@ options:
             description: Whether passwords are pushed.
             type: bool
           seed:
-            description: V(random) pushes a random password, V(okta) the user's Okta password.
+            description:
+              - V(random) pushes a random password, V(okta) the user's Okta password.
+              - Takes effect while passwords are pushed (O(to_app.sync_password.enabled=true), given here or already on in Okta).
             type: str
             choices: [random, okta]
           change:
             description:
               - V(keep_existing) keeps a user's existing Salesforce password, V(change) replaces it.
+              - Takes effect while passwords are pushed, like O(to_app.sync_password.seed).
             type: str
             choices: [keep_existing, change]
   to_okta:
@@ -180,6 +186,8 @@ options:
             description:
               - Whether scheduled imports run. When unset, setting O(to_okta.schedule.full) or
                 O(to_okta.schedule.incremental) turns the schedule on.
+              - V(true) needs O(to_okta.schedule.full) or O(to_okta.schedule.incremental), given here or already set in
+                Okta; else the task fails before any write.
             type: bool
           full:
             description:
@@ -192,6 +200,9 @@ options:
           timezone:
             description:
               - IANA time zone name of both schedules, for example V(Europe/Paris) or V(UTC).
+              - Goes with O(to_okta.schedule.full) or O(to_okta.schedule.incremental) (or both), as the time zone of
+                those imports. Set it with at least one of them, unless Okta already has an import schedule; a time
+                zone alone fails the task before any write.
             type: str
       username_format:
         description:

@@ -5,7 +5,7 @@ write anything. The batches run in few ansible-playbook processes (see test_bad_
 """
 from __future__ import annotations
 
-from tests.integration.test_provisioning_helpers import API_USER, SALESFORCE_APP
+from tests.integration.test_provisioning_helpers import API_USER, SALESFORCE_APP, credentials
 from tests.reliability.cases import Case
 
 PROVISIONING = "okta_sf_provisioning"
@@ -32,6 +32,10 @@ def okta_connection_cases():
         Case("org url over plain http", ASSIGNMENT, dict(ASSIGN, org_url="http://acme.okta.com"), ("plain http", "use https")),
         Case("org url with the admin path", PROVISIONING, _enable(org_url="https://acme-admin.okta.com/admin/dashboard"),
              ("org_url", "path", "https://acme.okta.com")),
+        Case("org url of the admin console", ASSIGNMENT, dict(ASSIGN, org_url="https://acme-admin.okta.com"),
+             ("Admin Console", "Use org_url https://acme.okta.com")),
+        Case("org url of the admin console, preview", PROVISIONING, _enable(org_url="https://acme-admin.oktapreview.com/"),
+             ("Admin Console", "Use org_url https://acme.oktapreview.com")),
         Case("org url with a user name", CREDENTIALS, dict(SF_LOGIN, app_id=SALESFORCE_APP, org_url="https://admin@acme.okta.com"),
              ("org_url", "user name")),
         Case("token and oauth both set", PROVISIONING, _enable(client_id="0oaserviceapp0001", private_key="{{ oauth_private_key }}"),
@@ -152,6 +156,15 @@ def assignment_cases():
              ("exclusive=true with an empty groups list", "omit the option")),
         Case("exclusive with state absent", ASSIGNMENT, assign(users=[{"login": "user0001@acme.com"}], exclusive=True, state="absent"),
              ("exclusive", "state=present")),
+        Case("user entry with a misspelt key", ASSIGNMENT, assign(users=[{"login": "user0001@acme.com"}, {"logon": "user0002@acme.com"}]),
+             ("users[1]", "unknown key 'logon'", "did you mean 'login'", "needs login or id")),
+        Case("user entry with a misspelt optional key", ASSIGNMENT,
+             assign(users=[{"login": "user0001@acme.com", "usernme": "user0001@acme.com.sf"}]),
+             ("users[0]", "unknown key 'usernme'", "did you mean 'username'")),
+        Case("group entry with a misspelt key", ASSIGNMENT, assign(groups=[{"name": "Sales"}, {"nmae": "Support", "priority": 1}]),
+             ("groups[1]", "unknown key 'nmae'", "did you mean 'name'", "each groups entry takes id, name, priority, profile")),
+        Case("group entry with name and id", ASSIGNMENT, assign(groups=[{"name": "Sales", "id": "00g1nosuchgroup001"}]),
+             ("groups[0]", "name and id", "keep one")),
         Case("max workers zero", ASSIGNMENT, assign(users=[{"login": "user0001@acme.com"}], max_workers=0), ("max_workers", "between 1")),
         Case("priority not a number", ASSIGNMENT, assign(groups=[{"name": "Sales", "priority": "first"}]), ("priority", "int")),
         # Succeeds, but says that it manages nothing (a variable that was not filled, most often).
@@ -159,6 +172,27 @@ def assignment_cases():
              ("Nothing is managed", "users is not set", "groups is not set", "Salesforce.com"), fails=False),
         Case("assignment with empty lists", ASSIGNMENT, assign(users=[], groups=[]),
              ("Nothing is managed", "users is an empty list", "groups is an empty list"), fails=False),
+    ]
+
+
+def credentials_mistake_cases():
+    """The Salesforce password given with the security token already on its end, and plain http to an https
+    port. Run on an org whose API integration is already enabled, where update_credentials=on_create would
+    not send the secret at all: the mistake must still be named, and nothing sent anywhere."""
+    appended = {"sf_password": "{{ sf_password }}{{ sf_security_token }}"}
+    words = ("sf_password already ends with sf_security_token", "password alone")
+    return [
+        Case("password with the token appended", PROVISIONING, _enable(**appended), words + ("Nothing was sent",)),
+        Case("password with the token appended, on_create", PROVISIONING, _enable(update_credentials="on_create", **appended),
+             words),
+        Case("password with the token appended, rotation", PROVISIONING, _enable(update_credentials="always", **appended), words),
+        Case("password with the token appended, credentials test", CREDENTIALS, dict(SF_LOGIN, **appended),
+             words + ("No login was attempted",)),
+        Case("org url over http to the https port", ASSIGNMENT, dict(ASSIGN, org_url="{{ sim_url | replace('https://', 'http://') }}"),
+             ("speaks TLS", "plain-http", "must be https://127.0.0.1:", "Use https:// in org_url")),
+        Case("salesforce login url over http to the https port", CREDENTIALS,
+             dict(SF_LOGIN, sf_login_url="{{ sim_url | replace('https://', 'http://') }}"),
+             ("speaks TLS", "plain-http", "must be https://127.0.0.1:", "sf_login_url")),
     ]
 
 
@@ -204,4 +238,11 @@ def role_cases():
         "exclusive_not_a_boolean": ({"okta_sf_assignment_exclusive": "perhaps"}, ("okta_sf_assignment_exclusive", "bool")),
         "users_as_a_string": ({"okta_sf_users": "user0001@acme.com"}, ("okta_sf_users", "dict")),
         "org_url_over_http": ({"okta_sf_org_url": "http://acme.okta.com"}, ("plain http", "use https")),
+        "org_url_of_the_admin_console": ({"okta_sf_org_url": "https://acme-admin.okta.com"},
+                                         ("Admin Console", "Use org_url https://acme.okta.com")),
+        "user_entry_typo": ({"okta_sf_users": [{"login": "user0001@acme.com"}, {"logon": "user0002@acme.com"}]},
+                            ("users[1]", "unknown key 'logon'", "did you mean 'login'")),
+        # A callable is given the simulator: the API user's password with its security token appended.
+        "password_with_token_appended": ({"okta_sf_salesforce_password": lambda sim: "".join(credentials(sim).values())},
+                                         ("sf_password already ends with sf_security_token",)),
     }

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.integration.test_assignment_helpers import seed_with_users
-from tests.integration.test_provisioning_helpers import credentials
+from tests.integration.test_provisioning_helpers import credentials, enable_by_hand
 from tests.integration.test_role_helpers import PLAYBOOKS, org_vars, write_inventory
 from tests.reliability import bad_input_cases as catalogue
 from tests.reliability import figures
@@ -85,6 +85,19 @@ def test_provisioning_assignment_and_salesforce_options(simulator, play, inputs_
     run_batch(simulator, play, cases, case_vars(simulator, inputs_dir))
 
 
+def test_credentials_mistakes_send_nothing(simulator, play, inputs_dir):
+    """On an org whose API integration is already enabled by hand (where update_credentials=on_create sends no
+    secret, so the mistake used to pass unnoticed), each mistake fails, names itself, and nothing reaches Okta's
+    write API or Salesforce's login; plain http to the https port fails at the first attempt, without retries."""
+    enable_by_hand(simulator)
+    cases = catalogue.credentials_mistake_cases()
+    run = run_batch(simulator, play, cases, case_vars(simulator, inputs_dir))
+    assert [entry for entry in simulator.request_log() if entry["path"].startswith("/services/")] == []
+    plain_http = run.result("org url over http to the https port")
+    assert plain_http["api_calls"] == {"GET": 1, "total": 1}
+    assert "gave up" not in plain_http["msg"]
+
+
 def test_answers_slower_than_the_timeout(simulator, play, inputs_dir):
     simulator.configure(faults={"latency_ms": 2500, "families": OKTA_FAMILIES + ["salesforce"]})
     run_batch(simulator, play, catalogue.timeout_cases(), case_vars(simulator, inputs_dir))
@@ -93,7 +106,9 @@ def test_answers_slower_than_the_timeout(simulator, play, inputs_dir):
 def test_role_variables_with_mistakes(simulator, play, tmp_path, inputs_dir):
     """One org per mistake in one run of the enable playbook: each org fails with its own message."""
     cases = catalogue.role_cases()
-    hosts = {name: org_vars(simulator, tmp_path / "reports", **changes) for name, (changes, _words) in cases.items()}
+    hosts = {name: org_vars(simulator, tmp_path / "reports", **{key: value(simulator) if callable(value) else value
+                                                                for key, value in changes.items()})
+             for name, (changes, _words) in cases.items()}
     before = org_state(simulator)
     simulator.clear_log()
     run = play(PLAYBOOKS / "enable_salesforce_provisioning.yml", inventory=write_inventory(inputs_dir / "orgs.json", hosts),

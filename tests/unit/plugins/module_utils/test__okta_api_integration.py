@@ -76,6 +76,14 @@ def test_whitespace_in_or_around_a_secret_is_refused_without_showing_it(password
     assert "w0rd" not in message and "EN123" not in message
 
 
+def test_a_password_that_already_ends_with_the_token_is_refused_without_showing_either():
+    with pytest.raises(sfc.CredentialsInputError) as raised:
+        sfc.join_credentials("Passw0rd!TOKEN123", "TOKEN123")
+    message = str(raised.value)
+    assert message.startswith("sf_password already ends with sf_security_token") and "Nothing was sent to Okta" in message
+    assert "w0rd" not in message and "EN123" not in message
+
+
 def test_an_empty_password_is_refused():
     with pytest.raises(sfc.CredentialsInputError, match="sf_password is empty"):
         sfc.join_credentials("", "TOKEN123")

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from werkzeug import Response
 
+from tests.simulator import Simulator
 from tests.unit.plugins.module_utils.fake_time import FakeTime
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import (
@@ -484,3 +485,61 @@ def test_every_attempt_of_the_token_request_is_built_anew_and_none_counts_as_a_w
     assert len(jtis) == 2 and jtis[0] != jtis[1]
     assert client.calls == {"POST": 3}
     assert client.writes_accepted == 1   # the app POST; the two token requests are not writes
+
+
+# -- org URL mistakes ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url, org", [
+    ("https://acme-admin.okta.com", "https://acme.okta.com"),
+    ("https://ACME-admin.oktapreview.com/", "https://acme.oktapreview.com"),
+    ("https://acme-admin.okta-emea.com/admin/dashboard", "https://acme.okta-emea.com"),
+])
+def test_an_admin_console_url_is_refused_with_the_org_url_to_use(url, org):
+    with pytest.raises(OktaConfigError) as caught:
+        OktaClient(url, api_token=TOKEN)
+    assert "Admin Console" in str(caught.value) and str(caught.value).endswith(f"Use org_url {org}.")
+
+
+@pytest.mark.parametrize("url", ["https://acme.okta.com", "https://okta-admin.acme.example", "https://x-admin.acme.okta.com"])
+def test_other_hosts_with_admin_in_them_are_org_urls(url):
+    assert OktaClient(url, api_token=TOKEN).org_url == url
+
+
+def test_plain_http_to_a_tls_port_fails_at_the_first_attempt_and_says_so(tmp_path, fake_time):
+    with Simulator(workdir=tmp_path) as sim:
+        client = OktaClient(sim.url.replace("https://", "http://"), api_token=TOKEN, max_retries=4,
+                            sleep=fake_time.sleep, clock=fake_time.clock)
+        with pytest.raises(OktaApiError) as caught:
+            client.get("/api/v1/apps")
+        assert sim.request_log() == []
+    host = sim.url.split("//")[1]
+    assert str(caught.value) == (f"Okta API request GET /api/v1/apps failed: the server at {host} speaks TLS on that "
+                                 f"port and dropped the plain-http request: the URL must be https://{host}. "
+                                 "Use https:// in org_url.")
+    assert client.calls == {"GET": 1} and fake_time.sleeps == []
+
+
+def test_a_plain_http_server_that_drops_the_connection_is_still_retried(fake_time):
+    """No TLS behind the port: the probe's handshake fails, so this is an ordinary connection error."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)
+        server.settimeout(5)
+        port = server.getsockname()[1]
+
+        def drop_all():
+            for _ in range(4):   # three requests and the probe
+                try:
+                    connection, _address = server.accept()
+                except OSError:
+                    return
+                connection.recv(1024)
+                connection.close()
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(drop_all)
+            client = OktaClient(f"http://127.0.0.1:{port}", api_token=TOKEN, max_retries=2,
+                                sleep=fake_time.sleep, clock=fake_time.clock)
+            with pytest.raises(OktaApiError) as caught:
+                client.get("/api/v1/apps")
+    assert client.calls == {"GET": 3}
+    assert "gave up after 3 attempts" in str(caught.value) and "TLS" not in str(caught.value)

@@ -142,3 +142,31 @@ def test_diff_is_returned_only_in_diff_mode(capsys, make_module, diff_mode):
     result = ended(capsys, module, lambda m: {"changed": True, "diff": {"before": {"a": 1}, "after": {"a": 2}}})
     assert ("diff" in result) is diff_mode
     assert result["api_calls"] == {"total": 0}
+
+
+USERS = dict(type="list", elements="dict", options=dict(login=dict(type="str"), id=dict(type="str"), username=dict(type="str")),
+             required_one_of=[("login", "id")], mutually_exclusive=[("login", "id")])
+
+
+def option_failure(capsys, make_module, args, **options):
+    with pytest.raises(SystemExit):
+        make_module(dict({"org_url": "https://acme.okta.com", "api_token": TOKEN}, **args), **options)
+    return json.loads(capsys.readouterr().out)["msg"]
+
+
+def test_a_typo_in_a_list_entry_names_the_entry_and_the_key(capsys, make_module):
+    msg = option_failure(capsys, make_module, {"users": [{"login": "a@acme.com"}, {"logon": "b@acme.com"}]}, users=USERS)
+    assert msg == ("Nothing was sent: users[1] has an unknown key 'logon' (did you mean 'login'?), and needs login or id; "
+                   "each users entry takes id, login, username.")
+
+
+def test_list_entry_problems_keep_the_other_option_errors(capsys, make_module):
+    msg = option_failure(capsys, make_module, {"users": [{"login": "a@acme.com", "id": "00u1"}], "timeout": "soon"},
+                         users=USERS)
+    assert msg.startswith("Nothing was sent: users[0] gives both login and id: keep one; each users entry takes")
+    assert "timeout" in msg and "int" in msg
+
+
+def test_other_option_errors_are_ansibles_own(capsys, make_module):
+    msg = option_failure(capsys, make_module, {"users": [{"login": "a@acme.com"}], "timeout": "soon"}, users=USERS)
+    assert "users[" not in msg and "timeout" in msg

@@ -213,3 +213,17 @@ def test_advice_names_the_callers_options(kind, words):
     assert all(word in advice for word in words), advice
     assert "sf_" not in advice
     assert kind in transport.TRANSPORT_KINDS
+
+
+# ---------------------------------------------------------------- the security token appended to the password
+
+def test_a_password_that_ends_with_the_token_is_named_without_either_value():
+    problem = transport.token_appended_problem("Pw-canary-1234" + "TokCanary99", "TokCanary99")
+    assert problem.startswith("sf_password already ends with sf_security_token: give the password alone")
+    assert "Pw-canary" not in problem and "TokCanary99" not in problem
+
+
+@pytest.mark.parametrize("password, token", [("Pw-canary-1234", "TokCanary99"), ("Pw-canary-1234", None),
+                                             ("Pw-canary-1234", ""), (None, "TokCanary99")])
+def test_a_password_without_the_token_on_its_end_is_fine(password, token):
+    assert transport.token_appended_problem(password, token) is None

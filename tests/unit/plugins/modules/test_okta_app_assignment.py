@@ -23,7 +23,7 @@ def test_a_user_entry_needs_login_or_id(run_main, monkeypatch):
     seen = []
     fake(monkeypatch, {}, seen)
     result = run_main(module, dict(OKTA, app_id="0oa1", users=[{"username": "x"}]))
-    assert result["failed"] and "login, id" in result["msg"] and seen == []
+    assert result["failed"] and "users[0] needs login or id" in result["msg"] and seen == []
 
 
 def test_request_reaches_the_reconciler_and_the_diff_shows_in_diff_mode(run_main, monkeypatch):
