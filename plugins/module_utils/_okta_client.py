@@ -456,7 +456,8 @@ class OktaClient:
                 retry_for = request_id
                 self._sleep(self._rate_limit_wait(response))
                 continue
-            if status >= 500 and idempotent and retries < self.max_retries:
+            # 501 Not Implemented is the server's final word (RFC 9110 15.6.2): asking again cannot change it.
+            if status >= 500 and status != 501 and idempotent and retries < self.max_retries:
                 retries += 1
                 self._sleep(self._backoff(retries))
                 continue

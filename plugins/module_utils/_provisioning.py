@@ -73,6 +73,7 @@ class _Plan:
     connection_action: str | None = None    # save | activate | deactivate | None
     after_connection: connection.ConnectionState | None = None
     settings_source: str | None = None      # features_api | okta_defaults | app_features | None
+    features_refusal: object = None         # Okta's answer when the features API is not exposed (OktaApiError)
     current_caps: dict = field(default_factory=dict)         # feature name -> capabilities read
     to_app_before: dict | None = None
     to_okta_before: dict | None = None
@@ -158,7 +159,7 @@ class ProvisioningReconciler:
         else:
             current = connection.read_connection(self.client, plan.app["id"])
             if not current.exposed:
-                raise self._published_api_only()
+                raise self._published_api_only(current.not_exposed_reason, current.refusal)
         plan.current_connection = current
         if wanted.state == "disabled":
             plan.connection_action = "deactivate" if current.enabled else None
@@ -173,6 +174,15 @@ class ProvisioningReconciler:
             if plan.connection_action == "save":
                 after.username = wanted.sf_username
                 after.allow_push_null_values = self._push_null_to_send(current)
+        if plan.app is None and self.check_mode:
+            # No app, no connection to read: whether this org exposes it is unknown until the app exists.
+            after.status = after.auth_scheme = "UNKNOWN"
+            plan.warnings.append(
+                f"App {self._app_name()} does not exist yet, so whether this org exposes its API integration through "
+                "the API cannot be known before a real run creates it: connection.status is UNKNOWN, not a prediction "
+                "of success. Okta documents the connections API for other apps than Salesforce only; on an org that "
+                "does not expose it, the real run creates the app (changed), then fails naming the new app and its "
+                "Admin Console link.")
         plan.after_connection = after
         self._record_connection_diff(current, after)
 
@@ -230,7 +240,8 @@ class ProvisioningReconciler:
     def _verify_hand_made_connection(self):
         """manage_connection=false: provisioning must already be on, as the app's `features` show.
 
-        The connection is read for the report only; an org that does not expose it answers UNKNOWN.
+        The connection is read for the report only: an org that does not expose it (UNKNOWN, or a refusal
+        `not_exposed` recognises) never fails the run; it is reported as UNKNOWN.
         """
         self.plan.current_connection = self.plan.after_connection = connection.read_connection(self.client, self.plan.app["id"])
         if not self.plan.app.get("features"):
@@ -247,8 +258,14 @@ class ProvisioningReconciler:
             self._plan_from_features_array()
             return
         if caps is None:
+            refusal = plan.features_refusal
             if plan.app is not None and (plan.current_connection.enabled and plan.connection_action is None):
-                raise self._published_api_only("its features endpoints answer HTTP 400 although the connection is enabled")
+                raise self._published_api_only(
+                    connection.refusal_text(refusal, "its features API") + ", although the connection is enabled", refusal)
+            if plan.app is not None and refusal.status != 400:
+                # Only a 400 is the answer Okta documents for "provisioning is not enabled yet"; a 403, 404 or
+                # 501 says the features API is not there for this app: stop before the save and its Salesforce login.
+                raise self._published_api_only(connection.refusal_text(refusal, "its features API"), refusal)
             # Okta answers 400 until provisioning is on: plan from its documented defaults, re-read after enabling.
             plan.settings_source = "okta_defaults"
             caps = {}
@@ -258,7 +275,8 @@ class ProvisioningReconciler:
         self._plan_capabilities(caps)
 
     def _read_features(self):
-        return settings.read_capabilities(self.client, self.plan.app["id"])[0]
+        caps, self.plan.features_refusal = settings.read_capabilities(self.client, self.plan.app["id"])
+        return caps
 
     def _plan_capabilities(self, caps):
         plan, wanted = self.plan, self.wanted
@@ -290,8 +308,10 @@ class ProvisioningReconciler:
         hidden = sorted(_paths(differences(wanted.to_app, managed_view(wanted.to_app, visible))))
         plan.unverified = [f"to_app.{path}" for path in hidden] + [f"to_okta.{path}" for path in sorted(_paths(wanted.to_okta))]
         if plan.unverified:
+            why = connection.refusal_text(plan.features_refusal, "its features API") if plan.features_refusal else None
             plan.warnings.append(
-                "This org does not expose the To App / To Okta settings through its API; these cannot be checked here: "
+                "This org does not expose the To App / To Okta settings through its API"
+                + (f" ({why})" if why else "") + "; these cannot be checked here: "
                 f"{', '.join(plan.unverified)}. Check them in the Admin Console: {self._admin_url()}")
         differing = differences(wanted_visible, visible)
         if differing:
@@ -315,7 +335,9 @@ class ProvisioningReconciler:
             # Provisioning has just been turned on: plan again from what Okta really holds.
             caps = self._read_features()
             if caps is None:
-                raise self._published_api_only("its features endpoints answer HTTP 400 after the connection was enabled")
+                raise self._published_api_only(
+                    connection.refusal_text(plan.features_refusal, "its features API") + ", after the connection was enabled",
+                    plan.features_refusal)
             plan.settings_source = "features_api"
             plan.current_caps = caps
             self._plan_capabilities(caps)
@@ -339,10 +361,13 @@ class ProvisioningReconciler:
         self.plan.app = self.client.post(APPS_PATH, json=body, params={"activate": "true"})
         self.wrote = True
         if self.wanted.manage_connection:
-            # A new app's connection is read, not assumed, before it is saved.
+            # A new app's connection is read, not assumed, before it is saved. Not exposed: the app exists now
+            # (changed), and the failure names it, with its link and what to do next.
             current = connection.read_connection(self.client, self.plan.app["id"])
             if not current.exposed:
-                raise self._published_api_only()
+                raise connection.published_api_only(
+                    self.client.org_url, self.plan.app["id"], current.refusal, current.not_exposed_reason,
+                    created_app=app_summary(self.client, self.plan.app))
             self.plan.current_connection = current
 
     def _update_app(self):
@@ -364,7 +389,7 @@ class ProvisioningReconciler:
                 self.client, app_id, wanted.sf_username, wanted.secret,
                 self._push_null_to_send(plan.current_connection), plan.current_connection)
         elif plan.connection_action == "activate":
-            connection.activate_connection(self.client, app_id)
+            connection.activate_connection(self.client, app_id, plan.current_connection)
         elif plan.connection_action == "deactivate":
             connection.deactivate_connection(self.client, app_id)
         else:
@@ -410,8 +435,8 @@ class ProvisioningReconciler:
     def _admin_url(self):
         return admin_console_url(self.client.org_url, self.plan.app["id"])
 
-    def _published_api_only(self, reason=None):
-        return connection.published_api_only(self.client.org_url, self.plan.app["id"], reason=reason)
+    def _published_api_only(self, reason=None, okta_error=None):
+        return connection.published_api_only(self.client.org_url, self.plan.app["id"], okta_error, reason=reason)
 
 
 def _label_is_free(client, label):

@@ -6,18 +6,17 @@
 Only GET requests. Each app is described in the vocabulary okta_sf_provisioning returns (`app`,
 `connection`, `to_app`, `to_okta`, `settings_source`, `unverified`, `features`), plus assignment
 counts. A read that only feeds the description never fails the task when the org does not expose
-it (HTTP 400 from the connection or features endpoints): the entry says what could not be read,
-and why, instead.
+it (any answer `_okta_api_integration.not_exposed` recognises: a 4xx but 401/407/408/429, or 501):
+the entry says what could not be read, and why, instead.
 """
 
 from __future__ import annotations
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_integration import (
-    ConnectionState,
     read_connection,
+    refusal_text,
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import APPS_PAGE_SIZE, app_summary, find_app
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provisioning_settings as settings
 
 APPS_PATH = "/api/v1/apps"
@@ -28,33 +27,11 @@ APP_GROUPS_PAGE_SIZE = 200
 NOT_IN_FEATURES_ARRAY = ["to_app.sync_password.seed", "to_app.sync_password.change", "to_okta"]
 
 
-def _okta_answer(error):
-    """Okta's 400 in a few words, for `unverified_reason`."""
-    detail = "; ".join(error.causes or []) or error.summary
-    code = f" {error.error_code}" if error.error_code else ""
-    request_id = f", request id {error.request_id}" if error.request_id else ""
-    return f"HTTP {error.status}{code}: {detail.rstrip('. ')}{request_id}"
-
-
-def _read_connection(client, app_id):
-    """(ConnectionState, reason it is not exposed or None); a 400 means the org does not expose it."""
-    try:
-        state = read_connection(client, app_id)
-    except OktaApiError as error:
-        if error.status != 400:
-            raise
-        return (ConnectionState(status="UNKNOWN", auth_scheme="UNKNOWN"),
-                f"the connection endpoint answered {_okta_answer(error)}")
-    if not state.exposed:
-        return state, "Okta answers authScheme UNKNOWN for the app's provisioning connection"
-    return state, None
-
-
 def _read_capabilities(client, app_id):
-    """(capabilities by feature name, None) or (None, reason) when the features API answers 400."""
+    """(capabilities by feature name, None) or (None, reason) when the features API is not exposed here."""
     caps, refusal = settings.read_capabilities(client, app_id)
     if refusal is not None:
-        return None, f"the features API ({refusal.path.rsplit('/', 1)[-1]}) answered {_okta_answer(refusal)}"
+        return None, refusal_text(refusal, f"the features API ({(refusal.path or '').rsplit('/', 1)[-1]})")
     return caps, None
 
 
@@ -75,7 +52,8 @@ def describe_app(client, app, with_assignments=True):
     """One entry of the module's `apps`: what Okta holds for this Salesforce app, read with GETs only."""
     app_id = app["id"]
     features = list(app.get("features") or [])
-    connection, connection_reason = _read_connection(client, app_id)
+    connection = read_connection(client, app_id)
+    connection_reason = connection.not_exposed_reason
     caps, settings_reason = _read_capabilities(client, app_id)
     unverified, reasons = [], []
     if connection_reason:
@@ -86,8 +64,8 @@ def describe_app(client, app, with_assignments=True):
         to_app = settings.to_app_view(caps.get(settings.USER_PROVISIONING))
         to_okta = settings.to_okta_view(caps.get(settings.INBOUND_PROVISIONING))
     else:
-        # Okta answers 400 until provisioning is on, and always in an org that does not expose the
-        # features API: the read-only `features` array is then the one signal left.
+        # Okta answers 400 until provisioning is on, and refuses the read in an org that does not expose
+        # the features API for Salesforce: the read-only `features` array is then the one signal left.
         source = "app_features"
         to_app = settings.to_app_from_features(features)
         to_okta = None

@@ -4,8 +4,9 @@
 """To App and To Okta settings: the module's vocabulary <-> Okta's feature capabilities (internal).
 
 ``to_app`` maps to the USER_PROVISIONING capabilities object, ``to_okta`` to INBOUND_PROVISIONING
-(both public, documented: ``/api/v1/apps/{appId}/features/{name}``). Views are complete dicts in
-the module's vocabulary; Okta's defaults fill what an answer leaves out.
+(``/api/v1/apps/{appId}/features/{name}``: public, but documented by Okta for other apps only, not for
+Salesforce). Views are complete dicts in the module's vocabulary; Okta's defaults fill what an answer
+leaves out.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import InputError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_integration import not_exposed
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 
 try:
@@ -58,13 +60,15 @@ def _lower(value, default):
 
 
 def read_capabilities(client, app_id):
-    """(both capabilities objects by feature name, None), or (None, Okta's 400) when provisioning is off or not exposed."""
+    """(both capabilities objects by feature name, None), or (None, Okta's refusal) when provisioning is off or
+    the org does not expose the features API for the app (the rule of `_okta_api_integration.not_exposed`:
+    any 4xx but 401/407/408/429, and 501). Any other error is raised."""
     caps = {}
     for name in (USER_PROVISIONING, INBOUND_PROVISIONING):
         try:
             answer = client.get(FEATURE_PATH.format(app_id=app_id, name=name))
         except OktaApiError as error:
-            if error.status == 400:
+            if not_exposed(error):
                 return None, error
             raise
         caps[name] = (answer or {}).get("capabilities") or {}

@@ -17,23 +17,34 @@ description:
   - Reads first and writes only what differs. Only options that are set are enforced; every option left
     unset keeps its current value in Okta.
   - B(The API-integration call is modelled.) Okta publishes no API for Salesforce's "Configure API
-    Integration" form (in Okta's published API, the connections endpoint supports a few other apps only).
-    This module models that step on Okta's public connections API
+    Integration" form. This module models that step on Okta's public connections API
     (C(POST /api/v1/apps/{appId}/connections/default?activate=true) with the TOKEN scheme, the username and
     C(allowPushNullValues) in the profile, and the password immediately followed by the security token as
-    the token). Everything else it calls (apps, C(features), the USER_PROVISIONING and INBOUND_PROVISIONING
-    features, connection lifecycle) is Okta's public, documented API.
-  - An org that only offers the published API answers C(authScheme=UNKNOWN) for the connection and HTTP 400
-    to the API-integration and features calls. The module then fails with a message that says so and gives
-    the Admin Console link of the app's provisioning tab. Configure the API integration there by hand and
-    use O(manage_connection=false); the module then verifies provisioning from the app's C(features)
-    array and manages what the API exposes (see O(manage_connection)).
+    the token).
+  - B(The connection and features endpoints are documented by Okta for other apps only.) Okta's API reference
+    lists the apps its Application Connections API supports (C(okta_org2org), C(zscalerbyz) with a token;
+    C(google), C(office365), C(okta_org2org), C(slack), C(zoomus) with OAuth 2.0) and the apps its Application
+    Features API supports (USER_PROVISIONING, the To App settings, for C(google), C(office365), C(okta_org2org),
+    C(slack), C(zoomus), C(zscalerbyz); INBOUND_PROVISIONING, the To Okta settings, for the same apps but
+    C(zscalerbyz)). Salesforce is not among them.
+    The module uses these endpoints for Salesforce as they are documented for those apps; see the notes for
+    each call and its status.
+  - 'An org that does not expose these calls for Salesforce answers C(authScheme: UNKNOWN) for the connection, or
+    refuses the reads with an HTTP 400, 403, 404 (the statuses Okta''s API reference lists for them) or 501.
+    With O(manage_connection=true) the module then fails with a message that says so and gives the Admin
+    Console link of the app''s provisioning tab (a 403 can also mean that the token lacks the permission: the
+    message says so). Configure the API integration there by hand and use O(manage_connection=false); the
+    module then verifies provisioning from the app''s C(features) array and manages what the API exposes (see
+    O(manage_connection)). A 401 (credentials), 429 (rate limit) or 5xx still fails the task as an Okta error.'
   - O(sf_username), O(sf_password) and O(sf_security_token) are needed to enable the API integration the first
     time, and whenever it must be saved again (see O(update_credentials)); otherwise they can be left out.
     The module joins password and security token itself.
-  - Okta tests the credentials against Salesforce when the API integration is saved. When Salesforce
-    refuses them, the task fails naming the Salesforce fault code (for example C(INVALID_LOGIN)) and
-    Okta's request id, and nothing after that step is written.
+  - Okta tests the credentials against Salesforce when the API integration is saved, so every save is a
+    Salesforce login of the API user, and failed logins count towards its lockout. When Salesforce refuses
+    them, the task fails naming the Salesforce fault code (for example C(INVALID_LOGIN)) and Okta's request
+    id; the save is never resent, and nothing after that step is written. When Okta's answer to a save is
+    lost (HTTP 5xx, connection reset, timeout), the module reads the connection back before anything else.
+    C(ENABLED) for the same username ends there; otherwise the save is sent once more, never a third time.
     M(idm.okta_salesforce.okta_sf_credentials_test) checks the API user in more depth, without Okta.
 author:
   - idm.okta_salesforce contributors (!UNKNOWN)
@@ -47,6 +58,8 @@ attributes:
     details:
       - Sends no write request at all. C(changed) and the diff say what a real run would do, including the app
         that O(create_app=true) would create.
+      - With O(create_app=true), whether the org exposes the new app's API integration cannot be known before the
+        app exists. RV(connection.status) is then C(UNKNOWN), with a warning, instead of a predicted success.
       - Before provisioning is on, Okta does not answer the To App and To Okta settings; check mode then
         predicts them from Okta's documented defaults (RV(settings_source=okta_defaults)).
   diff_mode:
@@ -74,6 +87,10 @@ options:
     description:
       - Create the Salesforce.com app (SAML 2.0 sign-on, activated) when no Salesforce app carries O(app_label).
       - Needs O(app_label). Uses O(instance_type) and O(integration_type), V(production) and V(standard) when unset.
+      - The new app's connection is read right after it is created. In an org that does not expose it, the task
+        fails with C(changed=true) (the app exists now), the new app in RV(app) and in the message, its Admin
+        Console link, and what to do next (set up provisioning there, then rerun with O(app_id) and
+        O(manage_connection=false)).
       - Never creates a second app with a label that an existing Salesforce app already has (in any letter case).
     type: bool
     default: false
@@ -106,12 +123,14 @@ options:
         options and O(allow_push_null_values). It checks that provisioning is on from the app's C(features)
         array, and fails when that array is empty.
       - With V(false), when the features API answers, O(to_app) and O(to_okta) are managed as usual.
-      - With V(false), when the org does not expose the features API (HTTP 400), the C(features) array is the
-        only signal. It shows only whether Okta creates (C(PUSH_NEW_USERS)), updates (C(PUSH_PROFILE_UPDATES)),
+      - With V(false), when the org does not expose the features API (HTTP 400, 403, 404 or 501), the C(features)
+        array is the only signal. It shows only whether Okta creates (C(PUSH_NEW_USERS)), updates (C(PUSH_PROFILE_UPDATES)),
         deactivates (C(PUSH_USER_DEACTIVATION)) users and syncs passwords (C(PUSH_PASSWORD_UPDATES)). Those
         O(to_app) options are then compared, never written, and the task fails when one differs, with the Admin
         Console link. What the array cannot show (O(to_app.sync_password.seed), O(to_app.sync_password.change)
         and all of O(to_okta)) is not checked; it is listed in RV(unverified) and in a warning.
+      - With V(false), the connection is read for the result only. An org that does not expose it never fails
+        the task, and RV(connection) then says C(UNKNOWN).
       - V(false) cannot be used with O(state=disabled) or O(create_app=true).
     type: bool
     default: true
@@ -120,8 +139,8 @@ options:
       - When to send O(sf_password) and O(sf_security_token) to Okta. Okta never returns them, so they cannot
         be compared.
       - The credential options go together, O(sf_username), O(sf_password) and O(sf_security_token) (the token
-        may be left out only when the Salesforce org trusts the addresses Okta logs in from). They are checked on every run, also
-        when V(on_create) would not send them.
+        may be left out only when the Salesforce org trusts the addresses Okta logs in from). They are checked
+        on every run, also when V(on_create) would not send them.
       - V(on_create) sends them only when the API integration is not enabled yet, when O(sf_username) changes,
         or when O(allow_push_null_values) changes (Okta saves all of them together). Otherwise a rerun sends
         nothing and reports no change.
@@ -132,12 +151,13 @@ options:
     default: on_create
   allow_push_null_values:
     description:
-      - Okta's "Allow pushing null values" of the API integration; V(true) lets Okta clear Salesforce
-        attributes whose Okta value is empty.
+      - The "Allow Pushing Null Values" check box of the API integration. Okta's "Enable Salesforce provisioning"
+        page describes it only as an optional step, selected "to allow null values to be pushed from Salesforce
+        to Okta"; this collection claims no more about its effect than that page does.
       - Enforced when set. Okta saves it together with the credentials, so changing it sends them again and
         needs O(sf_username), O(sf_password) and O(sf_security_token). Not used with O(manage_connection=false).
-      - When unset, the current value is kept when the credentials are sent; a new API integration starts
-        with V(false), Okta's default.
+      - When unset, the current value is kept when the credentials are sent; a new API integration is saved
+        with V(false) (the check box left clear, as Okta's optional step leaves it).
     type: bool
   to_app:
     description:
@@ -245,6 +265,18 @@ notes:
     nothing written.
   - Okta answers the To App and To Okta settings only once provisioning is on. On the run that enables it,
     the module reads them right after saving the API integration and writes only what then differs.
+  - "Calls made, and what documents them (Okta management API reference, spec 2026.06.3; Salesforce's own
+    API docs). B(Documented for Salesforce): C(GET /api/v1/apps?filter=name eq \"salesforce\"),
+    C(GET /api/v1/apps/{appId}), C(POST /api/v1/apps?activate=true), C(PUT /api/v1/apps/{appId}) (the Salesforce
+    app schema, key name C(salesforce)) and the app's read-only C(features) array (documented for every app)."
+  - "B(Documented by Okta for other apps only) (Application Connections and Application Features APIs; Salesforce
+    is not among the apps they list): C(GET /api/v1/apps/{appId}/connections/default) (for Salesforce its
+    C(username) and C(allowPushNullValues) are modelled), C(POST .../connections/default/lifecycle/activate) and
+    C(.../lifecycle/deactivate), C(GET) and C(PUT /api/v1/apps/{appId}/features/USER_PROVISIONING) and
+    C(.../features/INBOUND_PROVISIONING)."
+  - "B(Modelled): C(POST /api/v1/apps/{appId}/connections/default?activate=true) with the Salesforce API user's
+    C(username), C(token) (password + security token) and C(allowPushNullValues); Okta publishes no call for
+    Salesforce's Configure API Integration form."
 seealso:
   - module: idm.okta_salesforce.okta_sf_credentials_test
   - module: idm.okta_salesforce.okta_app_assignment
@@ -321,7 +353,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 app:
-  description: The Salesforce app (with O(create_app=true) in check mode, the app that would be created, with a null id).
+  description:
+    - The Salesforce app (with O(create_app=true) in check mode, the app that would be created, with a null id).
+    - Also in the failed result of a run that created the app but could not set its API integration.
   returned: always
   type: dict
   contains:
@@ -343,14 +377,16 @@ app:
 connection:
   description:
     - The API integration after the run (as it would be, in check mode). Never holds a secret.
-    - C(status) and C(auth_scheme) are C(UNKNOWN) in an org that does not expose it.
+    - C(status) and C(auth_scheme) are C(UNKNOWN) in an org that does not expose it, and in check mode with
+      O(create_app=true) (the app does not exist yet; C(username) and C(allow_push_null_values) are then what the
+      run would save).
   returned: when the app exists or is created
   type: dict
   contains:
     status: {description: "C(ENABLED), C(DISABLED) or C(UNKNOWN).", type: str, returned: always}
     auth_scheme: {description: "C(TOKEN) for the modelled Salesforce integration; C(UNKNOWN) when not exposed.", type: str, returned: always}
     username: {description: The Salesforce API user Okta holds, type: str, returned: always}
-    allow_push_null_values: {description: Okta's "Allow pushing null values", type: bool, returned: always}
+    allow_push_null_values: {description: The "Allow Pushing Null Values" check box of the API integration, type: bool, returned: always}
   sample: {status: ENABLED, auth_scheme: TOKEN, username: okta.api@acme.com, allow_push_null_values: false}
 to_app:
   description:
@@ -386,7 +422,9 @@ settings_source:
   type: str
   sample: features_api
 unverified:
-  description: Wanted settings that could not be checked because the org does not expose them (see O(manage_connection)).
+  description:
+    - Wanted settings that could not be checked because the org does not expose them (see O(manage_connection)).
+    - A warning says why, with Okta's answer (status, error code, request id).
   returned: always
   type: list
   elements: str
@@ -414,6 +452,10 @@ okta_error:
   description: The Okta error's fields (status, error_code, summary, causes, request_id, method, path, hint), on failure.
   returned: when an Okta call failed
   type: dict
+admin_url:
+  description: Admin Console link of the app's provisioning tab, on a failure that asks you to finish there.
+  returned: when the org does not expose the API integration, or the outcome of a save is unknown
+  type: str
 """
 
 from ansible.module_utils.basic import env_fallback

@@ -16,14 +16,17 @@ description:
   - The result always holds a list, RV(apps), with one entry per app (one entry when the app is named). The entries
     use the vocabulary that M(idm.okta_salesforce.okta_sf_provisioning) takes and returns. A read of the org can be
     compared with a playbook's wanted settings key by key.
-  - 'Okta answers the To App and To Okta settings (its features API) only once provisioning is on. An org that offers
-    only the published API never answers them, and answers C(authScheme: UNKNOWN) for the connection. None of this fails
-    the task. The entry then says what could not be read, and why: RV(apps[].connection.exposed) is false,
-    RV(apps[].settings_source) is V(app_features) (what the app''s C(features) array shows), and RV(apps[].unverified)
-    and RV(apps[].unverified_reason) name the settings that could not be read, with Okta''s answer.'
-  - B(The connection read is modelled) for Salesforce, as in M(idm.okta_salesforce.okta_sf_provisioning). It is
-    Okta's public C(GET /api/v1/apps/{appId}/connections/default) with the API user's C(username) and
-    C(allowPushNullValues) in its profile. The other calls are Okta's public, documented API.
+  - 'Okta answers the To App and To Okta settings (its features API) only once provisioning is on. An org that does not
+    expose the connection or features calls for Salesforce answers C(authScheme: UNKNOWN) for the connection, or refuses
+    the reads with HTTP 400, 403, 404 or 501. None of this fails the task. The entry then says what could not be read,
+    and why: RV(apps[].connection.exposed) is false, RV(apps[].settings_source) is V(app_features) (what the app''s
+    C(features) array shows), and RV(apps[].unverified) and RV(apps[].unverified_reason) name the settings that could
+    not be read, with Okta''s answer. A 403 can also mean that the token lacks the permission; the reason says so.
+    A 401 (credentials), 429 (rate limit) or 5xx fails the task.'
+  - B(The connection and features endpoints are documented by Okta for other apps only) (its Application Connections
+    and Application Features APIs list C(google), C(office365), C(okta_org2org), C(slack), C(zoomus) and
+    C(zscalerbyz), not Salesforce). For Salesforce, the C(username) and C(allowPushNullValues) of the connection read
+    are modelled, as in M(idm.okta_salesforce.okta_sf_provisioning). See the notes for each call and its status.
 author:
   - idm.okta_salesforce contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -55,6 +58,12 @@ notes:
     page after page. Plus the app itself (O(app_id)) or the list of Salesforce apps
     (C(filter=name eq "salesforce"), C(limit=200), paged).
   - The Okta scope C(okta.apps.read) is enough for an OAuth 2.0 service app.
+  - "Calls made, and what documents them (Okta management API reference, spec 2026.06.3). B(Documented for
+    Salesforce): C(GET /api/v1/apps?filter=name eq \"salesforce\"), C(GET /api/v1/apps/{appId}) (the Salesforce app
+    schema) with its read-only C(features) array, C(GET /api/v1/apps/{appId}/users) and C(.../groups) (every app)."
+  - "B(Documented by Okta for other apps only): C(GET /api/v1/apps/{appId}/connections/default) (for Salesforce its
+    C(username) and C(allowPushNullValues) are modelled), C(GET /api/v1/apps/{appId}/features/USER_PROVISIONING) and
+    C(.../features/INBOUND_PROVISIONING)."
 seealso:
   - module: idm.okta_salesforce.okta_sf_provisioning
   - module: idm.okta_salesforce.okta_app_assignment
@@ -125,7 +134,7 @@ apps:
         status: {description: "C(ENABLED), C(DISABLED) or C(UNKNOWN).", type: str, returned: always}
         auth_scheme: {description: "C(TOKEN) for the modelled Salesforce integration, C(OAUTH2), or C(UNKNOWN).", type: str, returned: always}
         username: {description: The Salesforce API user Okta holds; null when none is saved or it is not exposed, type: str, returned: always}
-        allow_push_null_values: {description: Okta's "Allow pushing null values"; null when unknown, type: bool, returned: always}
+        allow_push_null_values: {description: The "Allow Pushing Null Values" check box of the API integration; null when unknown, type: bool, returned: always}
         exposed: {description: "Whether the org exposes the app's connection through its API.", type: bool, returned: always}
       sample: {status: ENABLED, auth_scheme: TOKEN, username: okta.api@acme.com, allow_push_null_values: false, exposed: true}
     to_app:
@@ -155,8 +164,8 @@ apps:
     settings_source:
       description:
         - Where RV(apps[].to_app) and RV(apps[].to_okta) come from. V(features_api) is Okta's features API.
-        - V(app_features) is the app's C(features) array only. Okta answered the features API with HTTP 400 because
-          provisioning is off or the org does not expose it.
+        - V(app_features) is the app's C(features) array only. Okta refused the features API (HTTP 400 because
+          provisioning is off, or 400, 403, 404 or 501 because the org does not expose it for the app).
       type: str
       returned: always
       sample: features_api

@@ -35,7 +35,7 @@ MODULES = {
 }
 # What each domain error adds to the failed result besides msg.
 FIELDS = {"OktaApiError": "okta_error", "CredentialsRejected": "fault_code", "PublishedApiOnly": "admin_url",
-          "ProvisioningError": "admin_url", "AssignmentWritesFailed": "failures"}
+          "SaveOutcomeUnknown": "admin_url", "ProvisioningError": "admin_url", "AssignmentWritesFailed": "failures"}
 BUG = "KeyError"
 
 

@@ -183,8 +183,9 @@ def test_wrong_salesforce_password_fails_clearly_and_writes_nothing_else(simulat
     assert post["request_id"] and post["request_id"] in result["msg"]
     assert result["okta_error"]["request_id"] == post["request_id"]
     assert result["changed"] is False
-    # The failed POST is the only write attempted; Okta is as it was.
+    # The failed POST is the only write attempted, never resent: one Salesforce login, counted by the org.
     assert writes(simulator) == [("POST", CONNECTION_PATH)]
+    assert sf_user(simulator)["failed_logins"] == 1
     assert connection(simulator)["status"] == "DISABLED"
     assert "token" not in connection(simulator)["profile"]
     assert features(simulator) == before_features

@@ -40,7 +40,10 @@ def test_create_app_check_mode_then_create_then_enforce_instance_type(simulator,
     assert planned["diff"]["before"]["app"] == {"exists": False}
     assert planned["diff"]["after"]["app"] == {"exists": True, "label": NEW_LABEL, "instance_type": "sandbox",
                                                "integration_type": "standard"}
-    assert planned["diff"]["after"]["connection"]["status"] == "ENABLED"
+    # The app does not exist, so neither does its connection: check mode says it cannot know, not "ENABLED".
+    assert planned["diff"]["after"]["connection"]["status"] == "UNKNOWN"
+    assert (planned["connection"]["status"], planned["connection"]["auth_scheme"]) == ("UNKNOWN", "UNKNOWN")
+    assert any("connection.status is UNKNOWN" in warning for warning in planned["warnings"])
 
     tasks = [
         task("create", **create),

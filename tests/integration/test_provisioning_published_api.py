@@ -7,6 +7,7 @@ must verify what the app's `features` array shows.
 from __future__ import annotations
 
 from tests.integration.test_provisioning_helpers import (
+    API_USER,
     SALESFORCE_APP,
     SANDBOX_APP,
     WANTED_INBOUND_PROVISIONING,
@@ -71,3 +72,48 @@ def test_published_api_only_org(simulator, run_playbook):
     assert run.status("not enabled by hand") == "failed"
     assert "Provisioning is not enabled" in missing["msg"] and "features list is empty" in missing["msg"]
     assert DEEP_LINK.format(SANDBOX_APP) in missing["msg"]
+
+
+def test_create_app_on_a_published_api_only_org(simulator, run_playbook):
+    simulator.configure(published_api_only=True)
+    label = "Salesforce UAT"
+    create = wanted(app_label=label, create_app=True, instance_type="sandbox")
+
+    check = run_playbook([task("create, check mode", **create)], extra_vars=credentials(simulator), check=True, diff=True)
+    assert check.rc == 0, check.stdout
+    planned = check.result("create, check mode")
+    assert planned["changed"] is True and check.status("create, check mode") == "changed"
+    assert (planned["connection"]["status"], planned["connection"]["auth_scheme"]) == ("UNKNOWN", "UNKNOWN")
+    assert planned["diff"]["after"]["connection"]["status"] == "UNKNOWN"
+    [warning] = [w for w in planned["warnings"] if "connection.status is UNKNOWN" in w]
+    assert repr(label) in warning and "not a prediction of success" in warning
+    assert simulator.writes() == []
+
+    run = run_playbook([task("create", ignore_errors=True, **create)], extra_vars=credentials(simulator))
+    assert run.rc == 0, run.stdout
+    failed = run.result("create")
+    assert run.status("create") == "failed"
+    # Counted from the simulator: one app was created (the only accepted write), no credentials were sent.
+    created = [app for app in simulator.state()["okta"]["apps"].values() if app["label"] == label]
+    assert len(created) == 1
+    new_id = created[0]["id"]
+    assert [(e["method"], e["path"], e["status"]) for e in simulator.writes()] == [("POST", "/api/v1/apps", 200)]
+    assert simulator.state()["salesforce"]["users"][API_USER]["failed_logins"] == 0
+    assert failed["changed"] is True
+    assert failed["app"]["id"] == new_id and failed["app"]["label"] == label
+    assert failed["app"]["instance_type"] == "sandbox" and failed["app"]["status"] == "ACTIVE"
+    assert failed["app"]["admin_url"].endswith(DEEP_LINK.format(new_id))
+    assert failed["admin_url"] == failed["app"]["admin_url"]
+    message = failed["msg"]
+    assert message.startswith(f"Created the Salesforce app {label!r} (id {new_id})")
+    assert "does not expose Salesforce provisioning through its API" in message
+    assert DEEP_LINK.format(new_id) in message
+    assert f"app_id={new_id}" in message and "manage_connection=false" in message
+
+    # What the message says to do next: enable provisioning by hand, then rerun with the app's id.
+    enable_by_hand(simulator, app_id=new_id, user_provisioning=WANTED_USER_PROVISIONING)
+    simulator.clear_log()
+    rerun = run_playbook([task("next", app_id=new_id, manage_connection=False, to_app={"create_users": True})])
+    assert rerun.rc == 0, rerun.stdout
+    assert rerun.status("next") == "ok" and rerun.result("next")["settings_source"] == "app_features"
+    assert simulator.writes() == []

@@ -116,6 +116,31 @@ def app_lifecycle(ctx, req):
     return json_response(200, {})
 
 
+# ----- how much of the API this org exposes for one app ---------------------------------------
+# state["okta"]["api_exposure"][app_id] = {"connection_status": 501, "features_status": 404}: every call to
+# that app's connection (GET, POST, lifecycle) or features endpoints answers that status. Okta's spec lists
+# 403 and 404 for these paths (and 400 on GET .../features before provisioning is on); the 501 body is
+# modelled (Okta documents no 501 there): an Okta-shaped body without an error code.
+_EXPOSURE_ANSWERS = {
+    400: lambda what: validation_failed(what, NOT_ENABLED if what == "feature" else
+                                        "Provisioning connection through the API is not supported for this app."),
+    403: lambda what: OktaFailure(403, "E0000006", "You do not have permission to perform the requested action"),
+    404: lambda what: not_found(f"{what} (AppInstance{'Feature' if what == 'feature' else 'Connection'})"),
+    501: lambda what: OktaFailure(501, None, "Not Implemented"),
+}
+
+
+def _refuse_if_not_exposed(ctx, app: dict, part: str) -> None:
+    """Raise the answer the seed or a patch set for this app's `part` ("connection" or "features"), if any."""
+    status = (ctx.state.data["okta"].get("api_exposure", {}).get(app["id"]) or {}).get(f"{part}_status")
+    if not status:
+        return
+    status = int(status)
+    what = "feature" if part == "features" else "connection"
+    answer = _EXPOSURE_ANSWERS.get(status)
+    raise answer(what) if answer else OktaFailure(status, None, f"HTTP {status} (api_exposure)")
+
+
 # ----- provisioning connection ---------------------------------------------------------------
 def _supports_connection(ctx, app: dict) -> bool:
     return not ctx.config.published_api_only and app["name"] == "salesforce"
@@ -128,6 +153,7 @@ def _unsupported_connection(app: dict) -> OktaFailure:
 
 def read_connection(ctx, req):
     app = get_app(ctx, req.params["app_id"])
+    _refuse_if_not_exposed(ctx, app, "connection")
     if not _supports_connection(ctx, app):
         return json_response(200, render.render_connection(req.base_url, app["id"], default_connection({"name": None})))
     return json_response(200, render.render_connection(req.base_url, app["id"], ctx.state.data["okta"]["connections"][app["id"]]))
@@ -144,6 +170,7 @@ def set_connection(ctx, req):
     body = req.json()
     state = ctx.state
     app = get_app(ctx, req.params["app_id"])
+    _refuse_if_not_exposed(ctx, app, "connection")
     if not _supports_connection(ctx, app):
         raise _unsupported_connection(app)
     ctx.validate("salesforce_connection", body)
@@ -181,6 +208,7 @@ def set_connection(ctx, req):
 def connection_lifecycle(ctx, req):
     state = ctx.state
     app = get_app(ctx, req.params["app_id"])
+    _refuse_if_not_exposed(ctx, app, "connection")
     if not _supports_connection(ctx, app):
         raise _unsupported_connection(app)
     with state.lock:
@@ -198,6 +226,7 @@ def connection_lifecycle(ctx, req):
 
 # ----- features ------------------------------------------------------------------------------
 def _require_provisioning(ctx, app: dict) -> None:
+    _refuse_if_not_exposed(ctx, app, "features")
     enabled = ctx.state.data["okta"]["connections"].get(app["id"], {}).get("status") == "ENABLED"
     if ctx.config.published_api_only or app["name"] != "salesforce" or not enabled:
         raise validation_failed("feature", NOT_ENABLED)

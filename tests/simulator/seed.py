@@ -68,7 +68,7 @@ def okta_app(app_id: str, fields: dict, created: str = SEED_TIME) -> dict:
                      "notes": {"admin": None, "enduser": None}},
     }
     for key, value in fields.items():
-        if key in ("assignments", "connection", "features"):
+        if key in ("assignments", "connection", "features", "api_exposure"):
             continue
         if key == "settings":
             for part, body in value.items():
@@ -164,11 +164,13 @@ def build_state(seed: dict) -> dict:
         groups[gid] = okta_group(gid, entry["name"], entry.get("description", ""))
         members[gid] = _resolve_members(entry.get("members"), generated, by_login)
     group_by_name = {g["profile"]["name"].lower(): gid for gid, g in groups.items()}
-    apps, connections, features, app_users, app_groups = {}, {}, {}, {}, {}
+    apps, connections, features, app_users, app_groups, api_exposure = {}, {}, {}, {}, {}, {}
     for n, entry in enumerate(okta_seed.get("apps", []), start=1):
         aid = entry.get("id") or sim_id("0oa", n)
         app = okta_app(aid, entry)
         apps[aid] = app
+        if entry.get("api_exposure"):
+            api_exposure[aid] = dict(entry["api_exposure"])
         connection = default_connection(app)
         seeded_connection = entry.get("connection") or {}
         if seeded_connection:
@@ -197,7 +199,7 @@ def build_state(seed: dict) -> dict:
             "oauth_clients": {c["client_id"]: dict(c) for c in okta_seed.get("oauth_clients", [])},
             "users": users, "groups": groups, "group_members": members, "apps": apps,
             "app_users": app_users, "app_groups": app_groups,
-            "connections": connections, "features": features,
+            "connections": connections, "features": features, "api_exposure": api_exposure,
             "app_user_schemas": copy.deepcopy(okta_seed.get("app_user_schemas", {})),
             "counters": {"00u": counter, "00g": len(groups), "0oa": len(apps)},
         },

@@ -1,8 +1,13 @@
 """The Salesforce provisioning connection (modelled, contract section 3), the features API and
-the "published API only" mode."""
+the "published API only" mode, and the per-app `api_exposure` answers (400/403/404/501)."""
 from __future__ import annotations
 
+import yaml
 from okta import models as sdk
+
+from tests.simulator import Simulator
+from tests.simulator.conftest import Client
+from tests.simulator.seed import DEFAULT_SEED
 
 SF_APP = "/api/v1/apps/0oasalesforce0001"
 API_USER = "okta.api@acme.com"
@@ -71,3 +76,31 @@ def test_published_api_only_mode(okta, sim):
     assert connect(okta, sim, secret(sim)).json()["errorCode"] == "E0000001"
     assert okta.get(f"{SF_APP}/features/USER_PROVISIONING").json()["errorCode"] == "E0000001"
     assert "IMPORT_NEW_USERS" in okta.get(SF_APP).json()["features"]
+
+
+def test_api_exposure_per_app_answers_the_status_it_names(okta, sim):
+    assert connect(okta, sim, secret(sim)).status_code == 200
+    expected = {400: "E0000001", 403: "E0000006", 404: "E0000007", 501: None}
+    for status, code in expected.items():
+        sim.patch(["okta", "api_exposure", "0oasalesforce0001"], {"connection_status": status, "features_status": status})
+        for method, path in [("GET", "/connections/default"), ("POST", "/connections/default/lifecycle/activate"),
+                             ("GET", "/features"), ("GET", "/features/USER_PROVISIONING"),
+                             ("PUT", "/features/USER_PROVISIONING")]:
+            resp = okta(method, SF_APP + path, json={} if method == "PUT" else None)
+            assert resp.status_code == status, (method, path, resp.text)
+            assert resp.json()["errorCode"] == code and resp.json()["errorSummary"]
+    # Only the parts named are refused, only for that app; the app object still shows its features.
+    sim.patch(["okta", "api_exposure", "0oasalesforce0001"], {"features_status": 404})
+    assert okta.get(f"{SF_APP}/connections/default").json()["status"] == "ENABLED"
+    assert okta.get("/api/v1/apps/0oasalesforce0002/connections/default").status_code == 200
+    assert "IMPORT_NEW_USERS" in okta.get(SF_APP).json()["features"]
+
+
+def test_api_exposure_from_the_seed(tmp_path):
+    data = yaml.safe_load(DEFAULT_SEED.read_text())
+    data["okta"]["apps"][0]["api_exposure"] = {"connection_status": 501}
+    with Simulator(seed=data, workdir=tmp_path / "sim") as running:
+        client = Client(running)
+        assert client.get(f"{SF_APP}/connections/default").status_code == 501
+        assert "api_exposure" not in client.get(SF_APP).json()
+        assert running.state()["okta"]["api_exposure"] == {"0oasalesforce0001": {"connection_status": 501}}

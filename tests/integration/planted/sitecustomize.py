@@ -38,6 +38,8 @@ PLANTED = {
                             lambda cls: cls("planted CredentialsRejected", "INVALID_LOGIN", _okta_error(400))),
     "PublishedApiOnly": ("_okta_api_integration",
                          lambda cls: cls("planted PublishedApiOnly", "https://planted-admin.example/admin", _okta_error(400))),
+    "SaveOutcomeUnknown": ("_okta_api_integration",
+                           lambda cls: cls("planted SaveOutcomeUnknown", "https://planted-admin.example/admin", _okta_error(502))),
     "ProvisioningError": ("_provisioning", lambda cls: cls("planted ProvisioningError", admin_url="https://planted-admin.example/p")),
     "SettingsInputError": ("_provisioning_settings", lambda cls: cls("planted SettingsInputError")),
     "AssignmentInputError": ("_assignments", lambda cls: cls("planted AssignmentInputError")),

@@ -487,6 +487,15 @@ def test_every_attempt_of_the_token_request_is_built_anew_and_none_counts_as_a_w
     assert client.writes_accepted == 1   # the app POST; the two token requests are not writes
 
 
+def test_a_501_is_final_and_never_resent(httpserver, fake_time):
+    httpserver.expect_request("/api/v1/apps/0oa1/features/USER_PROVISIONING").respond_with_json(
+        {"errorCode": "E0000009", "errorSummary": "Not Implemented"}, status=501)
+    client = make_client(httpserver, fake_time)
+    with pytest.raises(OktaApiError) as raised:
+        client.get("/api/v1/apps/0oa1/features/USER_PROVISIONING")
+    assert raised.value.status == 501 and len(httpserver.log) == 1 and fake_time.sleeps == []
+
+
 # -- org URL mistakes ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url, org", [

@@ -13,7 +13,10 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provis
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import AppLookupError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning_settings import SettingsInputError
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_integration import CredentialsInputError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_integration import (
+    CredentialsInputError,
+    PublishedApiOnly,
+)
 
 from .test__provisioning_settings import DEFAULT_TO_APP
 
@@ -27,11 +30,12 @@ class SmallOkta:
 
     org_url = "https://acme.okta.com"
 
-    def __init__(self, connection=None, label="Salesforce.com"):
+    def __init__(self, connection=None, label="Salesforce.com", refuse=None):
         self.app = {"id": APP_ID, "name": "salesforce", "label": label, "status": "ACTIVE",
                     "settings": {"app": {"instanceType": "PRODUCTION", "integrationType": "STANDARD"}}, "features": []}
         self.connection = connection or {"authScheme": "TOKEN", "status": "DISABLED", "profile": {"authScheme": "TOKEN"}}
         self.features = {"USER_PROVISIONING": {}, "INBOUND_PROVISIONING": {}}
+        self.refuse = refuse or {}   # {"connection": status, "features": status}: reads refused with that status
         self.writes = []
         self.api_calls = 0
 
@@ -48,8 +52,12 @@ class SmallOkta:
         if path == APP_PATH:
             return copy.deepcopy(self.app)
         if path == CONNECTION_PATH:
+            if "connection" in self.refuse:
+                raise self._error(self.refuse["connection"], path)
             return copy.deepcopy(self.connection)
         if path.startswith(f"{APP_PATH}/features/"):
+            if "features" in self.refuse:
+                raise self._error(self.refuse["features"], path)
             if self.connection["status"] != "ENABLED":
                 raise self._error(400, path)
             return {"capabilities": copy.deepcopy(self.features[path.rsplit("/", 1)[1]])}
@@ -163,3 +171,85 @@ def test_wanted_from_params_checks_input_and_never_shows_a_secret():
     with pytest.raises(CredentialsInputError, match="update_credentials=always"):
         wanted(update_credentials="always")
     assert "Passw0rd" not in repr(wanted(sf_username="a@b.c", sf_password="Passw0rd!"))
+
+
+# ---- reads Okta does not expose for Salesforce: 400, 403, 404, 501 -------------------------------
+
+HAND_MADE_FEATURES = ["PUSH_NEW_USERS", "PUSH_USER_DEACTIVATION"]
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 501])
+@pytest.mark.parametrize("refused", [("connection",), ("features",), ("connection", "features")])
+def test_manage_connection_false_verifies_from_the_features_array_whatever_read_is_refused(status, refused):
+    okta = SmallOkta(connection=enabled_connection(), refuse={name: status for name in refused})
+    okta.app["features"] = list(HAND_MADE_FEATURES)
+    okta.features = {"USER_PROVISIONING": {"create": {"lifecycleCreate": {"status": "ENABLED"}}},
+                     "INBOUND_PROVISIONING": {"importSettings": {"username": {"usernameFormat": "EMAIL"}}}}
+    result = prov.ProvisioningReconciler(okta, wanted(manage_connection=False, to_app={"create_users": True},
+                                                      to_okta={"username_format": "email"})).run()
+    assert okta.writes == [] and result["changed"] is False
+    if "connection" in refused:
+        assert result["connection"]["status"] == "UNKNOWN"
+    if "features" in refused:
+        assert result["settings_source"] == "app_features"
+        assert result["unverified"] == ["to_okta.username_format"]
+        assert any(f"its features API answered HTTP {status}" in warning for warning in result["warnings"])
+    else:
+        assert result["settings_source"] == "features_api" and result["unverified"] == []
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 501])
+def test_manage_connection_false_fails_cleanly_naming_what_is_off(status):
+    okta = SmallOkta(connection=enabled_connection(), refuse={"connection": status, "features": status})
+    okta.app["features"] = list(HAND_MADE_FEATURES)
+    with pytest.raises(prov.ProvisioningError, match=r"to_app.update_user_attributes: wanted True, shown False"):
+        prov.ProvisioningReconciler(okta, wanted(manage_connection=False, to_app={"update_user_attributes": True})).run()
+    okta.app["features"] = []
+    with pytest.raises(prov.ProvisioningError, match="Provisioning is not enabled on app"):
+        prov.ProvisioningReconciler(okta, wanted(manage_connection=False)).run()
+    assert okta.writes == []
+
+
+@pytest.mark.parametrize("status", [400, 403, 404, 501])
+def test_manage_connection_true_gives_the_published_api_only_failure_not_an_okta_error(status):
+    okta = SmallOkta(refuse={"connection": status})
+    with pytest.raises(PublishedApiOnly) as raised:
+        prov.ProvisioningReconciler(okta, wanted(sf_username="okta.api@acme.com", sf_password="Passw0rd!")).run()
+    assert f"the connection endpoint answered HTTP {status}" in str(raised.value)
+    assert f"/admin/app/salesforce/instance/{APP_ID}/#tab-user-management" in str(raised.value)
+    okta = SmallOkta(connection=enabled_connection(), refuse={"features": status})
+    with pytest.raises(PublishedApiOnly, match=f"its features API answered HTTP {status}.*although the connection is enabled"):
+        prov.ProvisioningReconciler(okta, wanted(to_app={"create_users": True})).run()
+    assert okta.writes == []
+
+
+@pytest.mark.parametrize("status", [403, 404, 501])
+def test_features_not_there_before_enabling_fails_before_the_save_and_its_salesforce_login(status):
+    # A 400 is Okta's documented "provisioning is not enabled yet"; the others say the features API is not there.
+    okta = SmallOkta(refuse={"features": status})
+    with pytest.raises(PublishedApiOnly, match=f"its features API answered HTTP {status}"):
+        prov.ProvisioningReconciler(okta, wanted(sf_username="okta.api@acme.com", sf_password="Passw0rd!")).run()
+    assert okta.writes == []
+    okta = SmallOkta()   # 400 until the connection is enabled, as Okta documents
+    prov.ProvisioningReconciler(okta, wanted(sf_username="okta.api@acme.com", sf_password="Passw0rd!")).run()
+    assert okta.writes == [("POST", CONNECTION_PATH)]
+
+
+@pytest.mark.parametrize("status", [401, 429, 500])
+def test_errors_that_say_nothing_about_exposure_still_fail(status):
+    for refuse in ({"connection": status}, {"features": status}):
+        okta = SmallOkta(connection=enabled_connection(), refuse=refuse)
+        okta.app["features"] = list(HAND_MADE_FEATURES)
+        with pytest.raises(OktaApiError) as raised:
+            prov.ProvisioningReconciler(okta, wanted(manage_connection=False, to_app={"create_users": True})).run()
+        assert raised.value.status == status
+
+
+def test_check_mode_create_app_says_the_connection_is_unknown():
+    okta = SmallOkta(label="Salesforce.com")
+    result = prov.ProvisioningReconciler(okta, wanted(app_label="Salesforce UAT", create_app=True, sf_username="a@b.c",
+                                                      sf_password="Passw0rd!"), check_mode=True).run()
+    assert okta.writes == [] and result["changed"] is True
+    assert (result["connection"]["status"], result["connection"]["auth_scheme"]) == ("UNKNOWN", "UNKNOWN")
+    assert result["diff"]["after"]["connection"]["status"] == "UNKNOWN"
+    assert any("connection.status is UNKNOWN, not a prediction of success" in warning for warning in result["warnings"])

@@ -1,5 +1,5 @@
-"""Reading one Salesforce app's provisioning state against a real server on loopback: what Okta answers
-that the simulator does not (a 400 on the connection read, errors that must still fail the task)."""
+"""Reading one Salesforce app's provisioning state against a real server on loopback: refusals of the connection
+and features reads (400/403/404/501) are reported, errors that must still fail the task (401, 429, 5xx) fail it."""
 from __future__ import annotations
 
 import pytest
@@ -46,13 +46,39 @@ def test_a_400_on_the_connection_and_features_reads_is_reported_not_raised(https
     assert entry["features"] == APP["features"]
 
 
-def test_other_errors_still_fail(httpserver, client):
+@pytest.mark.parametrize("status, code", [(403, "E0000006"), (404, "E0000007"), (501, None)])
+def test_403_404_501_on_either_read_are_reported_like_a_400(httpserver, client, status, code):
+    body = {"errorCode": code, "errorSummary": "refused here"} if code else {"errorSummary": "Not Implemented"}
     httpserver.expect_request("/api/v1/apps/0oasf1/connections/default").respond_with_json(
-        {"errorCode": "E0000006", "errorSummary": "You do not have permission to perform the requested action"},
-        status=403)
+        body, status=status, headers={"X-Okta-Request-Id": "reqConn"})
+    httpserver.expect_request("/api/v1/apps/0oasf1/features/USER_PROVISIONING").respond_with_json(
+        body, status=status, headers={"X-Okta-Request-Id": "reqFeat"})
+
+    entry = describe_app(client, APP, with_assignments=False)
+
+    assert entry["connection"]["exposed"] is False and entry["connection"]["status"] == "UNKNOWN"
+    assert entry["settings_source"] == "app_features"
+    assert entry["unverified"] == ["connection", "to_app.sync_password.seed", "to_app.sync_password.change", "to_okta"]
+    reason = entry["unverified_reason"]
+    assert f"the connection endpoint answered HTTP {status}" in reason and "reqConn" in reason
+    assert f"the features API (USER_PROVISIONING) answered HTTP {status}" in reason and "reqFeat" in reason
+    assert ("or that the credentials lack the permission" in reason) is (status == 403)
+
+
+@pytest.mark.parametrize("status, code", [(401, "E0000011"), (429, "E0000047"), (500, "E0000009")])
+@pytest.mark.parametrize("failing", ["connections/default", "features/USER_PROVISIONING"])
+def test_auth_rate_limit_and_server_errors_still_fail(httpserver, client, status, code, failing):
+    ok = {"connections/default": {"authScheme": "TOKEN", "status": "ENABLED", "profile": {"authScheme": "TOKEN"}},
+          "features/USER_PROVISIONING": {"capabilities": {}}, "features/INBOUND_PROVISIONING": {"capabilities": {}}}
+    for path, body in ok.items():
+        if path == failing:
+            httpserver.expect_request(f"/api/v1/apps/0oasf1/{path}").respond_with_json(
+                {"errorCode": code, "errorSummary": "no"}, status=status)
+        else:
+            httpserver.expect_request(f"/api/v1/apps/0oasf1/{path}").respond_with_json(body)
     with pytest.raises(OktaApiError) as caught:
         describe_app(client, APP)
-    assert caught.value.status == 403
+    assert caught.value.status == status and caught.value.path.endswith(failing)
 
 
 def test_assignment_counts_follow_every_page_and_split_by_scope(httpserver, client):
