@@ -160,8 +160,8 @@ def test_two_orgs_two_credentials_and_a_host_that_names_the_wrong_org(simulator,
 
     # The reports are in the job's artifacts directory (docs/job_templates.md), not where it was launched.
     reports = job.private / "artifacts" / "audit" / "okta_sf_reports"
-    acme, _ = read_report(reports, "acme", simulator.secrets)
-    globex_report, _ = read_report(reports, "globex", globex.secrets)
+    acme = read_report(reports, "acme", simulator.secrets)[0]
+    globex_report = read_report(reports, "globex", globex.secrets)[0]
     stray, stray_markdown = read_report(reports, "stray", simulator.secrets + globex.secrets)
     assert (acme["org_url"], acme["outcome"], acme["drift"]) == (simulator.url, "ok", False)
     assert (globex_report["org_url"], globex_report["outcome"], globex_report["drift"]) == (globex.url, "ok", False)

@@ -537,7 +537,7 @@ def test_a_plain_http_server_that_drops_the_connection_is_still_retried(fake_tim
         port = server.getsockname()[1]
 
         def drop_all():
-            for _ in range(4):   # three requests and the probe
+            for _attempt in range(4):   # three requests and the probe
                 try:
                     connection, _address = server.accept()
                 except OSError:
