@@ -204,7 +204,8 @@ def test_the_execution_environment_installs_the_collection_from_the_local_build(
     assert galaxy["collections"] == [{"name": f"collections/idm-okta_salesforce-{galaxy_version()}.tar.gz", "type": "file"}]
     assert (build_context / "_build" / "collections" / f"idm-okta_salesforce-{galaxy_version()}.tar.gz").is_file()
     assert "COPY _build /build" in (build_context / "Containerfile").read_text()
-    installed = run([BIN / "ansible-galaxy", "collection", "install", "--offline", "-r", "requirements.yml",
+    # --force: under make, ANSIBLE_COLLECTIONS_PATH already holds the collection and the install would be skipped.
+    installed = run([BIN / "ansible-galaxy", "collection", "install", "--offline", "--force", "-r", "requirements.yml",
                      "--collections-path", tmp_path], cwd=build_context / "_build")
     assert installed.returncode == 0, installed.stdout + installed.stderr
     manifest = json.loads((tmp_path / "ansible_collections" / "idm" / "okta_salesforce" / "MANIFEST.json").read_text())
