@@ -8,17 +8,19 @@ BUILD       := $(CURDIR)/build
 COLLECTIONS := $(BUILD)/collections
 COLL_LINK   := $(COLLECTIONS)/ansible_collections/idm/okta_salesforce
 SANITY_TREE := $(BUILD)/sanity/ansible_collections/idm/okta_salesforce
+FLOORS_VENV := $(BUILD)/venv-floors
 PYTEST      := $(PY) -m pytest -p no:cacheprovider
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv collection demo test test-unit test-repo test-sanity test-integration bench docs clean
+.PHONY: help venv collection demo test test-unit test-floors test-repo test-sanity test-integration bench docs clean
 
 help:
 	@echo "make demo   - start the simulator and run the collection against it"
-	@echo "make test   - unit tests, repository checks, ansible-test sanity, integration tests (real ansible-playbook)"
+	@echo "make test   - unit tests (also with the lowest library versions requirements.txt allows), repository checks,"
+	@echo "              ansible-test sanity, integration tests (real ansible-playbook)"
 	@echo "make bench  - benchmarks against the simulator (JSON lines)"
 	@echo "make docs   - regenerate docs/reference/ from the modules' and role's documentation"
 
@@ -44,10 +46,26 @@ $(COLL_LINK):
 demo: venv collection
 	$(PY) -m tests.demo
 
-test: test-unit test-repo test-sanity test-integration
+test: test-unit test-floors test-repo test-sanity test-integration
 
 test-unit: venv collection
 	$(PYTEST) -q tests/unit tests/simulator
+
+# The unit tests again, in a venv of the same Python holding the lower bounds of requirements.txt exactly
+# (.ci/floors: ansible-core, requests, urllib3, simple-salesforce, PyJWT, cryptography), so that each bound is one the
+# code works with. Rebuilt when requirements.txt, tests/requirements.txt or the scripts change.
+test-floors: $(FLOORS_VENV)/.installed collection
+	$(FLOORS_VENV)/bin/python -m pytest -p no:cacheprovider -q tests/unit
+
+$(FLOORS_VENV)/.installed: requirements.txt tests/requirements.txt .ci/find-python .ci/floors
+	rm -rf $(FLOORS_VENV)
+	set -e; read -r pybin core <<<"$$(bash .ci/find-python)"; \
+	echo "Lower bounds with $$pybin:" $$(bash .ci/floors | tr '\n' ' '); \
+	"$$pybin" -m venv $(FLOORS_VENV); \
+	bash .ci/floors > $(FLOORS_VENV)/floors.txt; \
+	set -o pipefail; $(FLOORS_VENV)/bin/python -m pip install -q --disable-pip-version-check -r $(FLOORS_VENV)/floors.txt 2>&1 \
+	    | { grep -v "^WARNING: Location 'file:" || true; }
+	touch $@
 
 # The repository as it ships: packaging (EE, AWX credential types), ansible-lint, docs/reference/ current,
 # ansible-doc, role variables.

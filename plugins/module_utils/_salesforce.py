@@ -4,10 +4,17 @@
 """Salesforce login (SOAP, through simple-salesforce) and the read-only SOQL queries behind the
 API user's fitness checks (internal to this collection).
 
-simple-salesforce logs in, holds the session and runs the queries. This file adds only what the
-library does not do: an adapter that applies the task's timeout and TLS settings to every request
-(its login POST sets no timeout), and a response hook that keeps the raw login answer to read
+simple-salesforce logs in, holds the session and runs the describes and queries. This file adds only
+what the library does not do: an adapter that applies the task's timeout and TLS settings to every
+request (its login POST sets no timeout), and a response hook that keeps the raw login answer to read
 passwordExpired, sandbox, userId and userInfo (it keeps only sessionId and serverUrl).
+
+Lockout safety: one run sends at most one login, and never sends it again. Salesforce locks the user
+after a number of failed logins (the password policy's "Maximum invalid login attempts"), and a locked
+integration user stops Okta's provisioning for everyone. So the login POST is never retried: not by
+urllib3 (the adapter's Retry allows none), not through a redirect (the session follows none: requests
+would resend a POST on a 307/308), and not by simple-salesforce (given a session id rather than a
+password, it has nothing to log in again with when a query answers INVALID_SESSION_ID).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ try:
     import requests
     from requests.adapters import HTTPAdapter
     from urllib3.exceptions import InsecureRequestWarning
+    from urllib3.util.retry import Retry
     HAS_REQUESTS = True
 except ImportError:
     HTTPAdapter = object
@@ -67,16 +75,16 @@ SALESFORCE_ARGUMENT_SPEC = {
     "sf_timeout": {"type": "float", "default": 30},
 }
 
-# format_soql templates: {} is the user id, quoted by the library.
-USER_QUERY = (
-    "SELECT Id, Username, IsActive, UserType, Profile.Name, Profile.IsSsoEnabled, Profile.PermissionsApiEnabled, "
-    "Profile.PermissionsManageUsers, Profile.PermissionsModifyAllData FROM User WHERE Id = {}"
-)
-PERMISSION_SETS_QUERY = (
-    "SELECT PermissionSet.Name, PermissionSet.IsOwnedByProfile, PermissionSet.PermissionsIsSsoEnabled, "
-    "PermissionSet.PermissionsApiEnabled, PermissionSet.PermissionsManageUsers FROM PermissionSetAssignment "
-    "WHERE AssigneeId = {}"
-)
+# The permission fields the checks read. They vary by org: Permissions* fields exist per licence and feature,
+# and "Is Single Sign-On Enabled" (Profile.IsSsoEnabled, PermissionSet.PermissionsIsSsoEnabled) only where
+# delegated authentication is enabled ("After enabling, the Is Single Sign-On Enabled permission becomes
+# available in profiles and permission sets": Salesforce Knowledge article 000386846). A SOQL naming a field the
+# org lacks fails whole with 400 INVALID_FIELD ("No such column 'X' on entity 'Y'"), so each object is described
+# first (GET /services/data/vXX.X/sobjects/{Object}/describe, whose `fields` lists the fields this org and user
+# have: Salesforce REST API Developer Guide, "Get Field and Other Metadata for an Object") and only the fields it
+# lists are queried.
+PROFILE_PERMISSION_FIELDS = ("IsSsoEnabled", "PermissionsApiEnabled", "PermissionsManageUsers", "PermissionsModifyAllData")
+PERMISSION_SET_PERMISSION_FIELDS = ("PermissionsIsSsoEnabled", "PermissionsApiEnabled", "PermissionsManageUsers")
 ORGANIZATION_QUERY = "SELECT Id, Name, IsSandbox, OrganizationType, InstanceName FROM Organization"
 
 _DOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
@@ -89,7 +97,9 @@ class SalesforceInputError(InputError):
 
 
 class SalesforceLoginError(Exception):
-    """A failed login. `kind`: fault, retired, protocol, or a TransportFailure kind. Never holds a secret."""
+    """A failed login. Never holds a secret. `kind`: fault (a login fault code), retired (Salesforce says login() is
+    off or gone in the org), version (login() does not exist at sf_api_version), protocol (not a SOAP login answer,
+    or a redirect), or a TransportFailure kind."""
 
     def __init__(self, code: str, message: str, kind: str):
         super().__init__(message)
@@ -134,7 +144,12 @@ class LoginAnswer:
 
 @dataclass
 class FitnessRecords:
-    """The three SOQL answers, or for each the reason it could not be read."""
+    """The three SOQL answers, or for each the reason it could not be read, and the permission fields asked for.
+
+    `profile_fields` / `permission_set_fields`: the permission fields the org's Profile / PermissionSet object has
+    (from its describe), which are the ones queried; every wanted one when the describe failed (then
+    `describe_errors` says why, and a missing field shows as a failed query).
+    """
 
     user: dict | None = None
     user_error: str | None = None
@@ -142,6 +157,9 @@ class FitnessRecords:
     permission_sets_error: str | None = None
     organization: dict | None = None
     organization_error: str | None = None
+    profile_fields: tuple = PROFILE_PERMISSION_FIELDS
+    permission_set_fields: tuple = PERMISSION_SET_PERMISSION_FIELDS
+    describe_errors: dict = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- options
@@ -192,14 +210,16 @@ def tls_verify_setting(sf_validate_certs: bool, sf_ca_path: str | None):
 # ---------------------------------------------------------------- transport
 
 class _TimeoutAndTlsAdapter(HTTPAdapter):
-    """Applies the task's timeout and TLS setting to every request, whoever sends it.
+    """Applies the task's timeout and TLS setting to every request, whoever sends it, and retries none.
 
     SalesforceLogin posts without a timeout, and requests lets REQUESTS_CA_BUNDLE replace a
     session's `verify`, so the adapter is the one place where both hold for sure.
     """
 
     def __init__(self, timeout: float, verify):
-        super().__init__()
+        # No urllib3 retry of any request, the login POST above all (requests' own default, stated here so that
+        # it stays so): a resent login after a failed one is one more step toward the user's lockout.
+        super().__init__(max_retries=Retry(total=0, read=False))
         self._timeout = timeout
         self._verify = verify
 
@@ -210,8 +230,13 @@ class _TimeoutAndTlsAdapter(HTTPAdapter):
 
 
 def build_session(timeout: float, verify) -> requests.Session:
-    """A session whose every request uses `timeout` and `verify` (see _TimeoutAndTlsAdapter)."""
+    """A session whose every request uses `timeout` and `verify` (see _TimeoutAndTlsAdapter) and follows no redirect.
+
+    requests resends a POST, body and all, on a 307 or 308; with max_redirects 0 a redirect raises
+    TooManyRedirects instead, so the login is sent once and the redirect reported.
+    """
     session = requests.Session()
+    session.max_redirects = 0
     adapter = _TimeoutAndTlsAdapter(timeout, verify)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
@@ -227,6 +252,10 @@ def insecure_request_warnings_silenced():
 
 
 def _looks_like_soap_login_unavailable(code, message: str) -> bool:
+    """Salesforce's answers when login() is off in the org or gone from the API version (both INVALID_OPERATION):
+    "SOAP API login() is disabled by default in this org. Contact the org administrator to enable SOAP API login()."
+    (quoted in github.com/OpenFn/adaptors/issues/1715) and "The SOAP Login operation is not available in the API
+    version specified (65.0). ..." (github.com/forcedotcom/wsc/issues/363)."""
     text = f"{code} {message}".lower()
     return "login()" in text or "soap api login" in text or "soap login" in text
 
@@ -281,10 +310,18 @@ def soap_login(session, endpoint: LoginEndpoint, username: str, password: str, s
             # the HTTP status only when the body is not XML, so it is read from the kept answer.
             status = captured[-1].status_code if captured else error.code
             detail = f"HTTP {status} from {endpoint.url}"
-            kind = "retired" if endpoint.soap_login_retired else "protocol"
+            kind = "version" if endpoint.soap_login_retired else "protocol"
             raise SalesforceLoginError(str(status), detail, kind) from None
         kind = "retired" if _looks_like_soap_login_unavailable(error.code, message) else "fault"
+        if kind == "retired" and endpoint.soap_login_retired:
+            kind = "version"
         raise SalesforceLoginError(str(error.code), message or "no message", kind) from None
+    except requests.exceptions.TooManyRedirects as error:
+        location = error.response.headers.get("Location") if error.response is not None else None
+        status = error.response.status_code if error.response is not None else "3xx"
+        raise SalesforceLoginError(
+            "REDIRECT", f"{endpoint.url} answered the login with HTTP {status}, a redirect to {location or 'another URL'}; "
+            "the login was not sent there.", "protocol") from None
     except requests.exceptions.RequestException as error:
         failure = transport_failure(error, endpoint.host, timeout, url=endpoint.url)
         raise SalesforceLoginError(failure.kind.upper(), scrubber.scrub(failure.sentence), failure.kind) from None
@@ -300,46 +337,87 @@ def soap_login(session, endpoint: LoginEndpoint, username: str, password: str, s
     return LoginAnswer(session_id=session_id, instance=instance, **fields)
 
 
-# ---------------------------------------------------------------- SOQL
+# ---------------------------------------------------------------- describe and SOQL
 
 def _query_error(error: Exception, host: str, timeout: float) -> str:
-    """Why a query failed: Salesforce's status and error code, or what went wrong on the way."""
+    """Why a describe or query failed: Salesforce's status and error code, or what went wrong on the way."""
     if isinstance(error, SalesforceError):
         content = error.content
         if isinstance(content, list) and content and isinstance(content[0], dict):
-            return f"HTTP {error.status} {content[0].get('errorCode')}: {content[0].get('message')}"
+            # INVALID_FIELD's message starts with the query and a caret line; its last line says what is wrong.
+            lines = [line.strip() for line in str(content[0].get("message") or "").splitlines() if line.strip()]
+            return f"HTTP {error.status} {content[0].get('errorCode')}: {lines[-1] if lines else ''}".rstrip(": ")
         return f"HTTP {error.status}"
     if isinstance(error, requests.exceptions.RequestException):
         return transport_failure(error, host, timeout).reason
     return f"{type(error).__name__}: {error}"
 
 
+def _existing_fields(client, sobject: str, wanted: tuple, records: FitnessRecords, host: str, timeout: float) -> tuple:
+    """The `wanted` fields that `sobject` has in this org (its describe); all of them when the describe fails."""
+    try:
+        described = getattr(client, sobject).describe()
+    except Exception as error:  # pylint: disable=broad-exception-caught
+        records.describe_errors[sobject] = f"the {sobject} describe failed: {_query_error(error, host, timeout)}"
+        return wanted
+    names = {str(item.get("name")).lower() for item in (described or {}).get("fields") or [] if isinstance(item, dict)}
+    return tuple(name for name in wanted if name.lower() in names)
+
+
+def _failure(what: str, error: Exception, records: FitnessRecords, host: str, timeout: float) -> str:
+    reason = f"the {what} query failed: {_query_error(error, host, timeout)}"
+    if records.describe_errors:
+        reason += f" (the fields could not be listed first: {'; '.join(records.describe_errors.values())})"
+    return reason
+
+
+def user_query(profile_fields) -> str:
+    """The User query (a format_soql template: {} is the user id) with the profile fields the org has."""
+    fields = ["Id", "Username", "IsActive", "UserType", "Profile.Name"] + [f"Profile.{name}" for name in profile_fields]
+    return f"SELECT {', '.join(fields)} FROM User WHERE Id = {{}}"
+
+
+def permission_sets_query(permission_set_fields) -> str:
+    """The PermissionSetAssignment query (a format_soql template) with the permission set fields the org has."""
+    fields = ["PermissionSet.Name", "PermissionSet.IsOwnedByProfile"] + [f"PermissionSet.{name}" for name in permission_set_fields]
+    return f"SELECT {', '.join(fields)} FROM PermissionSetAssignment WHERE AssigneeId = {{}}"
+
+
 def read_fitness_records(session, answer: LoginAnswer, api_version: str, timeout: float) -> FitnessRecords:
-    """Run the three read-only SOQL queries of the contract through simple-salesforce, on the login's session."""
+    """Describe Profile and PermissionSet, then run the three read-only SOQL queries, through simple-salesforce.
+
+    The client is given the login's session id, not the password: simple-salesforce then cannot log in again
+    (it does so on a 401 INVALID_SESSION_ID only when it holds the credentials), so this sends no login.
+    """
     records = FitnessRecords()
+    host = answer.instance
     if not _SALESFORCE_ID_RE.match(answer.user_id or ""):
         records.user_error = records.permission_sets_error = f"the login answer has no valid userId ({answer.user_id!r})"
     client = Salesforce(session_id=answer.session_id, instance=answer.instance, session=session, version=api_version)
 
     if records.user_error is None:
+        records.profile_fields = _existing_fields(client, "Profile", PROFILE_PERMISSION_FIELDS, records, host, timeout)
+        records.permission_set_fields = _existing_fields(
+            client, "PermissionSet", PERMISSION_SET_PERMISSION_FIELDS, records, host, timeout)
         try:
-            rows = client.query(format_soql(USER_QUERY, answer.user_id))["records"]
+            rows = client.query(format_soql(user_query(records.profile_fields), answer.user_id))["records"]
             if rows:
                 records.user = rows[0]
             else:
                 records.user_error = f"the User query returned no record for {answer.user_id}"
         except Exception as error:  # pylint: disable=broad-exception-caught
-            records.user_error = f"the User query failed: {_query_error(error, answer.instance, timeout)}"
+            records.user_error = _failure("User", error, records, host, timeout)
         try:
-            rows = client.query_all(format_soql(PERMISSION_SETS_QUERY, answer.user_id))["records"]
+            query = format_soql(permission_sets_query(records.permission_set_fields), answer.user_id)
+            rows = client.query_all(query)["records"]
             records.permission_sets = [row.get("PermissionSet") or {} for row in rows]
         except Exception as error:  # pylint: disable=broad-exception-caught
-            records.permission_sets_error = f"the PermissionSetAssignment query failed: {_query_error(error, answer.instance, timeout)}"
+            records.permission_sets_error = _failure("PermissionSetAssignment", error, records, host, timeout)
     try:
         rows = client.query(ORGANIZATION_QUERY)["records"]
         records.organization = rows[0] if rows else None
         if not rows:
             records.organization_error = "the Organization query returned no record"
     except Exception as error:  # pylint: disable=broad-exception-caught
-        records.organization_error = f"the Organization query failed: {_query_error(error, answer.instance, timeout)}"
+        records.organization_error = f"the Organization query failed: {_query_error(error, host, timeout)}"
     return records

@@ -63,7 +63,9 @@ NOT_RUN_REMEDY = "Fix the failing check named in the detail, then run the test a
 PROFILE_PATH = "Setup > Users > Profiles > {profile} > System Permissions"
 PERMISSION_SET_PATH = "Setup > Users > Permission Sets > {name} > System Permissions"
 RESET_TOKEN_PATH = "log in as the API user, then Settings > My Personal Information > Reset My Security Token"
-SOAP_LOGIN_SETTING = "in Setup, turn on Enable SOAP API login()"
+# "To enable it, go to User Interface in Setup and select Enable SOAP API login()" (Salesforce, SOAP API Developer
+# Guide, login(): https://developer.salesforce.com/docs/platform/api/guide/sforce-api-calls-login.html).
+SOAP_LOGIN_SETTING = "Setup > User Interface > Enable SOAP API login()"
 
 
 @dataclass
@@ -102,11 +104,24 @@ def secrets_whitespace_check(sf_password: str | None, sf_security_token: str | N
 
 # ---------------------------------------------------------------- login
 
+# Salesforce's "Platform SOAP API login() Retirement" (Knowledge article 005132110) and the login() page: login()
+# is off by default in orgs created from Winter '26, absent from API 65.0 on, retired for every version in
+# Summer '27; where Salesforce enforces it, the user also needs the Use Any API Auth permission.
+SOAP_LOGIN_UNAVAILABLE_DETAIL = (
+    "Salesforce refused the SOAP API login() call ({code}: {message}). Okta's Salesforce integration with a username, "
+    "password and security token logs in with the same call, so it cannot work on this org either."
+)
 SOAP_LOGIN_UNAVAILABLE_REMEDY = (
-    f"Allow SOAP login for the org ({SOAP_LOGIN_SETTING}: orgs created from Winter '26 have it off; in orgs "
-    "that enforce it the user also needs the Use Any API Auth permission), and keep sf_api_version at 64.0 or "
-    "lower: login() does not exist from API 65.0 and is retired for every version in Summer '27. The lasting fix "
-    "is Okta's OAuth-based Salesforce integration, which does not use a password and security token."
+    f"If the org still allows it, an administrator can turn the call on: {SOAP_LOGIN_SETTING} (off by default in orgs "
+    "created from Winter '26; where Salesforce enforces the Use Any API Auth permission, the API user needs it too). "
+    "Salesforce retires login() for every API version in Summer '27, so the lasting fix is Okta's OAuth version of "
+    "the integration (Okta: \"Configure OAuth and REST integration\" for the Salesforce app), which does not use a "
+    "password and security token; this collection does not set that version up yet, so configure it in the Okta "
+    "Admin Console."
+)
+SOAP_LOGIN_VERSION_REMEDY = (
+    "Set sf_api_version to 64.0 or lower (the default is 64.0): Salesforce's SOAP login() does not exist from API "
+    "version 65.0, and is retired for every version in Summer '27."
 )
 
 # One remedy per login fault code (contract section 4). Each is read on its own, after the fault, both in
@@ -117,7 +132,10 @@ LOGIN_FAULT_REMEDIES = {
         f"emails the user a new security token, so the old one stops working (to get a new one: {RESET_TOKEN_PATH}). "
         "Also check that the user is active and not frozen (Setup > Users > Users) and that the login goes to the "
         "user's org: a sandbox user logs in at test.salesforce.com or the sandbox's My Domain (sf_domain or "
-        "sf_login_url for okta_sf_credentials_test, instance_type sandbox for the Okta app)."
+        "sf_login_url for okta_sf_credentials_test, instance_type sandbox for the Okta app). Each failed login counts "
+        "toward the user's lockout, so fix the credentials before the next run (no login was retried); Salesforce "
+        "gives this code to a locked-out user too (\"...; or user locked out.\"): if Setup > Users > Users > the user "
+        "shows an Unlock button, the user is locked (see PASSWORD_LOCKOUT)."
     ),
     "LOGIN_MUST_USE_SECURITY_TOKEN": (
         "Set sf_security_token: the login comes from outside the org's trusted IP ranges, so Salesforce needs the "
@@ -133,10 +151,21 @@ LOGIN_FAULT_REMEDIES = {
         f"({PROFILE_PATH.format(profile='<profile>')} > API Enabled). Otherwise Salesforce has turned the API off "
         "for a while because of a system problem: check https://status.salesforce.com and try again later."
     ),
+    # Sources: Salesforce Help "Unlock Users" (https://help.salesforce.com/s/articleView?id=platform.users_unlock.htm:
+    # the Unlock button "appears only when a user is locked out"; the Failed Login Attempts field); Object Reference,
+    # UserLogin.IsPasswordLocked (with a Lockout effective period of "Forever (must be reset by admin)" it is not
+    # cleared); Maximum invalid login attempts 10 by default (okta-salesforce-api.md section 4); Lockout effective
+    # period "The default is 15 minutes" (Salesforce's field help, quoted at
+    # http://www.sfdc316.com/2015/03/salesforce-profiles-password-policies.html); the user's Login History shows when
+    # the password lockout happened ("Salesforce.com Customization Handbook", Packt, "Locking and unlocking users").
     "PASSWORD_LOCKOUT": (
-        "Too many failed logins locked the user out. Unlock it (Setup > Users > Users > the user > Unlock) or "
-        "wait for the lockout period (Setup > Security > Password Policies), then fix the password or token "
-        "that caused the failures."
+        "Too many failed logins locked the user out (Setup > Password Policies > Maximum invalid login attempts, 10 by "
+        "default). Salesforce now refuses every login of this user, Okta's provisioning included, and no login was "
+        "retried. Unlock it at once: Setup > Users > Users > the user > Unlock (shown only while the user is locked). "
+        "Or wait for the Lockout effective period of Setup > Password Policies (15 minutes by default; with Forever "
+        "only an administrator can unlock): the lock ends that long after the failed login that set it, whose time "
+        "the user's Login History shows (Setup > Users > Users > the user > Login History). Before the next run, fix "
+        "the password or security token that caused the failures, wherever this run reads it from and in Okta."
     ),
     "LOGIN_DURING_RESTRICTED_DOMAIN": (
         "The user's profile allows logins only from some IP addresses. Add the addresses Okta and this Ansible "
@@ -175,9 +204,13 @@ def login_fault_remedy(code: str | None) -> str:
 
 
 def login_failed_check(code: str, message: str, kind: str) -> Check:
-    """The `login` check for a failed login. `kind`: fault, retired, protocol or one of TRANSPORT_KINDS."""
+    """The `login` check for a failed login. `kind`: fault, retired, version, protocol or one of TRANSPORT_KINDS."""
     if kind == "retired":
-        return Check("login", FAIL, f"SOAP API login() is not available: {message}", SOAP_LOGIN_UNAVAILABLE_REMEDY)
+        return Check("login", FAIL, SOAP_LOGIN_UNAVAILABLE_DETAIL.format(code=code, message=message),
+                     SOAP_LOGIN_UNAVAILABLE_REMEDY)
+    if kind == "version":
+        return Check("login", FAIL, f"SOAP API login() is not available at this API version: {message}",
+                     SOAP_LOGIN_VERSION_REMEDY)
     if kind == "protocol":
         return Check("login", FAIL, message, PROTOCOL_REMEDY)
     if kind in TRANSPORT_KINDS:
@@ -256,23 +289,39 @@ def manage_users_on_profile_check(user: dict, permission_sets: list[dict]) -> Ch
     return _granted_on_profile_check("manage_users_on_profile", "Manage Users", "PermissionsManageUsers", user, permission_sets)
 
 
-def delegated_auth_off_check(user: dict, permission_sets: list[dict]) -> Check:
-    """Delegated authentication makes Salesforce check passwords elsewhere, which breaks Okta's API login."""
+def delegated_auth_off_check(user: dict, permission_sets: list[dict], on_profiles: bool = True,
+                             on_permission_sets: bool = True) -> Check:
+    """Delegated authentication makes Salesforce check passwords elsewhere, which breaks Okta's API login.
+
+    `on_profiles` / `on_permission_sets`: whether the org has the permission there at all (Profile.IsSsoEnabled,
+    PermissionSet.PermissionsIsSsoEnabled, from the describes). It exists only once delegated authentication is
+    enabled in the org (Salesforce Knowledge article 000386846); where it does not exist it cannot be on.
+    """
     profile = user.get("Profile") or {}
     profile_name = profile.get("Name") or "<profile>"
     extra = _extra_permission_sets(permission_sets)
+    if not on_profiles and not on_permission_sets:
+        return Check(
+            "delegated_auth_off", PASS,
+            "Delegated authentication is not available in this org: profiles and permission sets have no Is Single "
+            "Sign-On Enabled permission (no IsSsoEnabled field), so Salesforce checks the API user's password itself.",
+        )
     offenders, paths = [], []
-    if profile.get("IsSsoEnabled"):
+    if on_profiles and profile.get("IsSsoEnabled"):
         offenders.append(f"profile '{profile_name}'")
         paths.append(PROFILE_PATH.format(profile=profile_name))
-    for ps in extra:
+    for ps in extra if on_permission_sets else []:
         if ps.get("PermissionsIsSsoEnabled"):
             offenders.append(f"permission set '{ps.get('Name')}'")
             paths.append(PERMISSION_SET_PATH.format(name=ps.get("Name")))
     if not offenders:
+        where = [f"profile '{profile_name}'" if on_profiles else None,
+                 f"the {len(extra)} assigned permission set(s)" if on_permission_sets else None]
+        absent = "permission sets" if on_profiles else "profiles"
+        note = "" if on_profiles and on_permission_sets else f" (the org's {absent} have no such permission)"
         return Check(
             "delegated_auth_off", PASS,
-            f"Is Single Sign-On Enabled is off on profile '{profile_name}' and on the {len(extra)} assigned permission set(s).",
+            f"Is Single Sign-On Enabled is off on {' and on '.join(w for w in where if w)}{note}.",
         )
     return Check(
         "delegated_auth_off", FAIL,
@@ -323,7 +372,8 @@ class CredentialsReport:
     checks: list = field(default_factory=list)
     user: dict = field(default_factory=lambda: dict.fromkeys(("id", "username", "profile", "user_type", "active")))
     org: dict = field(default_factory=lambda: dict.fromkeys(("id", "name", "is_sandbox", "organization_type", "instance")))
-    login: dict = field(default_factory=lambda: dict.fromkeys(("login_host", "api_version", "server", "sandbox", "password_expired")))
+    login: dict = field(default_factory=lambda: dict(
+        dict.fromkeys(("login_host", "api_version", "server", "sandbox", "password_expired", "fault")), attempted=False))
     warnings: list = field(default_factory=list)
 
     @property
@@ -379,7 +429,20 @@ def _fill_from_login(report: CredentialsReport, answer) -> None:
     report.org.update(id=info.get("organizationId"), name=info.get("organizationName"), is_sandbox=answer.sandbox)
 
 
+def _profile_permission_check(rule, name: str, field: str, user: dict, records) -> Check:
+    """api_enabled_on_profile or manage_users_on_profile from what could be read: a profile that grants the
+    permission needs no permission set; otherwise a failed PermissionSetAssignment query leaves it unchecked."""
+    if field not in records.profile_fields:
+        return not_run(name, f"the org's Profile object has no {field} field (describe), so it could not be read.")
+    if records.permission_sets is not None:
+        return rule(user, records.permission_sets)
+    if (user.get("Profile") or {}).get(field):
+        return rule(user, [])
+    return not_run(name, records.permission_sets_error + ".")
+
+
 def _user_checks(report: CredentialsReport, records) -> None:
+    """The checks on the User record; a failed query leaves unchecked only the checks that need its answer."""
     if records.user is None:
         report.add_not_run(USER_CHECKS, records.user_error + ".")
         return
@@ -390,16 +453,25 @@ def _user_checks(report: CredentialsReport, records) -> None:
     )
     report.checks.append(user_active_check(user))
     report.checks.append(standard_user_check(user))
-    if records.permission_sets is None:
-        report.add_not_run(USER_CHECKS[2:], records.permission_sets_error + ".")
-        return
-    report.checks.append(api_enabled_on_profile_check(user, records.permission_sets))
-    report.checks.append(manage_users_on_profile_check(user, records.permission_sets))
-    report.checks.append(delegated_auth_off_check(user, records.permission_sets))
+    report.checks.append(_profile_permission_check(
+        api_enabled_on_profile_check, "api_enabled_on_profile", "PermissionsApiEnabled", user, records))
+    report.checks.append(_profile_permission_check(
+        manage_users_on_profile_check, "manage_users_on_profile", "PermissionsManageUsers", user, records))
+    on_profiles = "IsSsoEnabled" in records.profile_fields
+    on_permission_sets = "PermissionsIsSsoEnabled" in records.permission_set_fields
+    if records.permission_sets is not None or not on_permission_sets:
+        report.checks.append(delegated_auth_off_check(user, records.permission_sets or [], on_profiles, on_permission_sets))
+    elif on_profiles and (user.get("Profile") or {}).get("IsSsoEnabled"):
+        report.checks.append(delegated_auth_off_check(user, [], on_profiles, on_permission_sets))   # fails on the profile
+    else:
+        report.checks.append(not_run("delegated_auth_off", records.permission_sets_error + "."))
 
 
 def run_credentials_test(params: dict, okta_app: dict | None = None) -> CredentialsReport:
-    """Log in as the API user and run every check. Read-only: a SOAP login and SOQL SELECTs.
+    """Log in as the API user and run every check. Read-only: one SOAP login, two describes and three SOQL SELECTs.
+
+    The login is sent at most once, and not at all when sf_password or sf_security_token holds whitespace;
+    `report.login["attempted"]` says whether it was sent.
 
     `params` holds the sf_* options; `okta_app` is the Okta app object to compare the org type with.
     Raises SalesforceInputError for bad options, before anything is sent.
@@ -431,9 +503,13 @@ def run_credentials_test(params: dict, okta_app: dict | None = None) -> Credenti
         return report
 
     with build_session(timeout, verify) as session, insecure_request_warnings_silenced():
+        # The run's one Salesforce login: whatever it answers, it is not sent again (see _salesforce).
+        report.login["attempted"] = True
         try:
             answer = soap_login(session, endpoint, username, password, token, timeout)
         except SalesforceLoginError as error:
+            if error.kind in ("fault", "retired", "version"):
+                report.login["fault"] = error.code if not error.code.isdigit() else None   # Salesforce's own code
             report.checks.append(login_failed_check(error.code, error.message, error.kind))
             report.add_not_run(_names_after("login", with_app), "the login failed (see the login check).")
             report.scrub((password, token, password + token))

@@ -18,7 +18,10 @@ description:
     whitespace. When it fails, nothing is sent to Salesforce.
   - C(login) - Salesforce accepts the login. Each Salesforce fault code (C(INVALID_LOGIN), C(LOGIN_MUST_USE_SECURITY_TOKEN),
     C(API_DISABLED_FOR_ORG), C(PASSWORD_LOCKOUT), C(LOGIN_DURING_RESTRICTED_DOMAIN), ...), a disabled or retired SOAP
-    C(login) call, and network or TLS errors each get their own remedy.
+    C(login) call, and network or TLS errors each get their own remedy. C(PASSWORD_LOCKOUT) says how to unlock the
+    user and how to find when the lock ends. When the org has SOAP C(login) turned off, the check says that Okta's
+    username, password and token integration cannot work on that org either, and points to enabling the call and to
+    Okta's OAuth version of the integration.
   - C(password_not_expired) - the login answer does not flag the password as expired.
   - C(user_active) - the user is active.
   - C(standard_user) - the user type is C(Standard) (an internal user with a Salesforce license); C(warn) otherwise.
@@ -26,11 +29,17 @@ description:
   - C(api_enabled_on_profile) and C(manage_users_on_profile) - the user's profile grants API Enabled and Manage Users.
     C(warn) when only an assigned permission set grants it, C(fail) when nothing does.
   - C(delegated_auth_off) - Is Single Sign-On Enabled (delegated authentication) is off on the profile and on every
-    assigned permission set; a failure names each of them.
+    assigned permission set; a failure names each of them. In an org where delegated authentication is not enabled the
+    permission does not exist, and the check passes saying so.
   - C(org_type_matches_app) - only when O(app_id) or O(app_label) is set - the org is a sandbox exactly when the Okta app's
     instance type is C(SANDBOX) (C(PRODUCTION) and C(GOVERNMENT) are production orgs).
   - A check that cannot run because an earlier one failed (no login, an expired password, a failed query) is still
     returned, with status C(fail) and a detail starting with C(Not checked:), so RV(checks) always holds the same names.
+    A failed query leaves unchecked only the checks that need its answer, and the detail gives Salesforce's error code.
+  - Logs in at most once per task, and never again after a refused login, a redirect or a lost answer, whatever the
+    error. Salesforce locks the user after a number of failed logins (the org's password policy, 10 by default), and
+    a locked integration user stops Okta's provisioning; so schedule this test with care when the password may be
+    stale.
 author:
   - idm.okta_salesforce contributors (!UNKNOWN)
 extends_documentation_fragment:
@@ -74,9 +83,11 @@ options:
     choices: [fail, warn, never]
     default: fail
 notes:
-  - Sends a SOAP C(login) call to C(https://{sf_domain}.salesforce.com/services/Soap/u/{sf_api_version}) (or O(sf_login_url)), then
-    three REST SOQL queries (User, PermissionSetAssignment, Organization) on the instance the login names. All are
-    public, documented Salesforce APIs; nothing is written. The session is not kept.
+  - Sends a SOAP C(login) call to C(https://{sf_domain}.salesforce.com/services/Soap/u/{sf_api_version}) (or O(sf_login_url)), then,
+    on the instance the login names, two REST describes (C(GET /services/data/vXX.X/sobjects/Profile/describe) and
+    C(.../PermissionSet/describe), to learn which permission fields the org has) and three SOQL queries (User,
+    PermissionSetAssignment, Organization) that name only those fields. All are public, documented Salesforce APIs;
+    nothing is written. The session is not kept.
   - Salesforce turns the SOAP C(login) call off by default in orgs created from Winter '26, does not offer it from API 65.0, and
     retires it in Summer '27. Okta's own username, password and token integration relies on it as well; the lasting
     alternative is Okta's OAuth-based Salesforce integration.
@@ -225,6 +236,18 @@ login:
       description: API version used.
       type: str
       sample: "64.0"
+    attempted:
+      description:
+        - Whether a login was sent to Salesforce (at most one per task). False when the task stopped before it, for
+          example on whitespace in the password or token. A refused login counts toward the user's lockout.
+      type: bool
+      sample: true
+    fault:
+      description:
+        - The fault code Salesforce refused the login with (for example C(INVALID_LOGIN), C(PASSWORD_LOCKOUT),
+          C(INVALID_OPERATION)); null when the login succeeded, was not sent, or got no Salesforce answer.
+      type: str
+      sample: INVALID_LOGIN
     server:
       description: Instance host named in the login answer (C(serverUrl)); null when the login failed.
       type: str

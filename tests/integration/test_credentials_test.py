@@ -233,12 +233,13 @@ def test_fail_on_fail_fails_with_the_remedy_and_nothing_leaks_at_vvvv(simulator,
     assert checks_of(failed)["login"]["status"] == "fail"
 
 
-def test_soap_login_disabled_and_api_above_64_warn_with_fail_on_warn(simulator, run_playbook):
+def test_soap_login_disabled_says_okta_cannot_work_either_and_api_above_64_warns(simulator, run_playbook):
     users = add_scenario_users(simulator)
-    simulator.patch(["salesforce", "org", "soap_login_enabled"], False)
+    simulator.patch(["salesforce", "org", "soap_login_enabled"], False)   # an org created from Winter '26 on
     run = run_playbook([
         sf_task("soap login disabled", "okta.api@acme.com", fail_on="warn"),
     ], extra_vars=scenario_vars(simulator, users), extra_secrets=secrets_of(users))
+    refused = simulator.salesforce_logins("okta.api@acme.com")
     simulator.patch(["salesforce", "org", "soap_login_enabled"], True)
     too_new = run_playbook([
         sf_task("api 65", "okta.api@acme.com", sf_api_version="65.0", fail_on="warn"),
@@ -247,13 +248,74 @@ def test_soap_login_disabled_and_api_above_64_warn_with_fail_on_warn(simulator, 
 
     assert run.rc == 0 and run.status("soap login disabled") == "ok"
     login = checks_of(run.result("soap login disabled"))["login"]
-    assert login["detail"].startswith("SOAP API login() is not available: SOAP API login() is disabled")
-    assert "turn on Enable SOAP API login()" in login["remedy"]
-    assert "OAuth-based Salesforce integration" in login["remedy"]
-    assert "[WARNING]: Salesforce check login failed: SOAP API login() is not available" in run.stdout + run.stderr
+    assert login["detail"] == (
+        "Salesforce refused the SOAP API login() call (INVALID_OPERATION: SOAP API login() is disabled by default in "
+        "this org. Contact the org administrator to enable SOAP API login().). Okta's Salesforce integration with a "
+        "username, password and security token logs in with the same call, so it cannot work on this org either.")
+    assert "Setup > User Interface > Enable SOAP API login()" in login["remedy"]
+    assert "Configure OAuth and REST integration" in login["remedy"]
+    assert "[WARNING]: Salesforce check login failed: Salesforce refused the SOAP API login() call" in run.stdout + run.stderr
+    assert [(e["channel"], e["fault"]) for e in refused] == [("soap_login", "INVALID_OPERATION")]   # once, not resent
 
     assert too_new.rc == 0
     assert "sf_api_version 65.0 is above 64.0" in too_new.stdout + too_new.stderr
-    assert checks_of(too_new.result("api 65"))["login"]["detail"].startswith("SOAP API login() is not available")
+    api65 = checks_of(too_new.result("api 65"))["login"]
+    assert api65["detail"] == ("SOAP API login() is not available at this API version: The SOAP Login operation is not "
+                               "available in the API version specified (65.0). Refer to the documentation for supported "
+                               "versions.")
+    assert api65["remedy"].startswith("Set sf_api_version to 64.0 or lower")
     assert too_new.result("api 63")["passed"] is True
     assert too_new.result("api 63")["login"]["api_version"] == "63.0"
+
+
+def test_an_org_without_the_sso_permission_fields_passes_a_correctly_set_up_user(simulator, run_playbook):
+    users = add_scenario_users(simulator)
+    # Delegated authentication never enabled (most orgs): no IsSsoEnabled / PermissionsIsSsoEnabled field, and a
+    # licence without Modify All Data on profiles, for good measure.
+    simulator.patch(["salesforce", "org", "delegated_auth_available"], False)
+    simulator.patch(["salesforce", "org", "absent_fields"], {"Profile": ["PermissionsModifyAllData"]})
+    simulator.clear_log()
+    run = run_playbook([sf_task("good", "okta.api@acme.com"), sf_task("sso profile", "okta.sso@acme.com"),
+                        sf_task("sso permission set", "okta.permsetsso@acme.com")],
+                       extra_vars=scenario_vars(simulator, users), extra_secrets=secrets_of(users))
+    assert run.rc == 0
+    for name in ("good", "sso profile", "sso permission set"):
+        result = run.result(name)
+        assert result["passed"] is True, [c for c in result["checks"] if c["status"] != "pass"]
+        assert {c["status"] for c in result["checks"]} == {"pass"}
+        assert checks_of(result)["delegated_auth_off"]["detail"].startswith(
+            "Delegated authentication is not available in this org")
+
+    sf_calls = [(e["method"], e["path"].split("/v64.0")[-1], e["status"]) for e in simulator.request_log()
+                if e["path"].startswith("/services/")]
+    one_task = [("POST", "/services/Soap/u/64.0", 200), ("GET", "/sobjects/Profile/describe", 200),
+                ("GET", "/sobjects/PermissionSet/describe", 200)] + [("GET", "/query/", 200)] * 3
+    assert sf_calls == one_task * 3    # no INVALID_FIELD: only the fields the org has were asked for
+
+    # The same org as it was (the fields exist): the SSO users fail again, so the pass above is the org's doing.
+    simulator.patch(["salesforce", "org", "delegated_auth_available"], True)
+    again = run_playbook([sf_task("sso profile", "okta.sso@acme.com")], extra_vars=scenario_vars(simulator, users),
+                         extra_secrets=secrets_of(users))
+    assert checks_of(again.result("sso profile"))["delegated_auth_off"]["status"] == "fail"
+
+
+def test_one_login_per_task_and_a_locked_out_user_gets_the_lockout_remedy(simulator, run_playbook):
+    users = add_scenario_users(simulator)
+    simulator.patch(["salesforce", "org", "lockout_attempts"], 3)
+    wrong = "Canary-stale-password-77"
+    tasks = [sf_task(f"stale password {n}", "okta.api@acme.com", password=wrong) for n in (1, 2, 3)]
+    tasks.append(sf_task("right password too late", "okta.api@acme.com"))
+    run = run_playbook(tasks, extra_vars=scenario_vars(simulator, users), extra_secrets=secrets_of(users) + [wrong])
+    assert run.rc == 0
+
+    logins = simulator.salesforce_logins("okta.api@acme.com")
+    assert [(e["channel"], e["fault"]) for e in logins] == [("soap_login", "INVALID_LOGIN")] * 3 + [
+        ("soap_login", "PASSWORD_LOCKOUT")]   # exactly one login per task, none resent
+    assert simulator.state()["salesforce"]["users"]["okta.api@acme.com"]["locked"] is True
+    for n in (1, 2, 3):
+        assert run.result(f"stale password {n}")["login"]["attempted"] is True
+    locked = checks_of(run.result("right password too late"))["login"]
+    assert locked["detail"] == ("Salesforce refused the login with PASSWORD_LOCKOUT: Your account has been locked out "
+                                "because of too many failed login attempts.")
+    assert "Setup > Users > Users > the user > Unlock" in locked["remedy"]
+    assert "Lockout effective period" in locked["remedy"] and "Login History" in locked["remedy"]

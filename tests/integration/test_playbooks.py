@@ -17,6 +17,8 @@ from tests.integration.test_provisioning_helpers import (
 from tests.integration.test_role_helpers import (
     CONFIGURE,
     PLAYBOOKS,
+    STOP,
+    TEST,
     changed_tasks,
     org_vars,
     read_report,
@@ -61,6 +63,68 @@ def test_audit_forces_check_mode_and_fails_on_drift_only_when_asked(simulator, r
     assert writes(simulator) == []
     assert read_report(reports, "acme", simulator.secrets)[0]["drift"] is True
     assert connection(simulator)["profile"]["allowPushNullValues"] is True
+
+
+def test_the_audit_logs_in_to_salesforce_only_when_asked_and_once_per_run(simulator, run_playbook, tmp_path):
+    """A scheduled audit whose vault holds a stale Salesforce password must not lock the API user out."""
+    reports = tmp_path / "reports"
+    stale = "Stale-vault-password-5e1d"
+    simulator.patch(["salesforce", "org", "lockout_attempts"], 3)
+    inventory = write_inventory(tmp_path / "orgs.json", {
+        "acme": org_vars(simulator, reports, okta_sf_salesforce_password=stale)})
+    asked = {"okta_sf_audit_test_credentials": True}
+
+    def audit(extra_vars=None):
+        simulator.clear_log()
+        run = run_playbook(AUDIT, inventory=inventory, extra_vars=extra_vars, extra_secrets=[stale])
+        soap_logins = [e for e in simulator.request_log() if e["path"].startswith("/services/Soap/u/")]
+        return run, len(soap_logins)
+
+    def api_user():
+        return simulator.state()["salesforce"]["users"]["okta.api@acme.com"]
+
+    # By default: two audits, not one Salesforce login.
+    for _run in range(2):
+        run, logins = audit()
+        assert run.rc == 0, run.stdout
+        assert logins == 0
+        assert status_of(run, TEST) == "skipped"
+    assert simulator.salesforce_logins() == [] and api_user()["failed_logins"] == 0
+    report, markdown = read_report(reports, "acme", simulator.secrets + [stale])
+    assert report["credentials_test"] == {
+        "ran": False, "salesforce_login": False, "passed": None, "checks": [], "user": None, "org": None,
+        "not_run_reason": "a check-mode run logs in to Salesforce only with okta_sf_audit_test_credentials set to true"}
+    assert "Salesforce login: none sent." in markdown
+    assert "Not run: a check-mode run logs in to Salesforce only with okta_sf_audit_test_credentials set to true." in markdown
+
+    # Asked to: exactly one login per run. The stale password fails it, the host fails, nothing is retried.
+    for run_number in (1, 2):
+        run, logins = audit(asked)
+        assert run.rc == 2, run.stdout
+        assert logins == 1
+        assert status_of(run, STOP) == "failed"
+        assert len(simulator.salesforce_logins("okta.api@acme.com", channel="soap_login")) == run_number
+        assert api_user()["failed_logins"] == run_number
+    report, markdown = read_report(reports, "acme", simulator.secrets + [stale])
+    assert (report["credentials_test"]["ran"], report["credentials_test"]["salesforce_login"]) == (True, True)
+    assert report["credentials_test"]["not_run_reason"] is None
+    assert "Salesforce login: one login sent" in markdown
+    login = [c for c in report["credentials_test"]["checks"] if c["name"] == "login"][0]
+    assert login["detail"].startswith("Salesforce refused the login with INVALID_LOGIN")
+    assert writes(simulator) == []
+
+    # A third failure reaches the org's limit (3 here): Salesforce locks the user. The next audit gets the lockout remedy.
+    run, logins = audit(asked)
+    assert (logins, api_user()["locked"]) == (1, True)
+    run, logins = audit(asked)
+    assert logins == 1
+    report, markdown = read_report(reports, "acme", simulator.secrets + [stale])
+    login = [c for c in report["credentials_test"]["checks"] if c["name"] == "login"][0]
+    assert login["detail"].startswith("Salesforce refused the login with PASSWORD_LOCKOUT")
+    assert "Setup > Users > Users > the user > Unlock" in login["remedy"] and "Login History" in login["remedy"]
+    assert "PASSWORD_LOCKOUT" in run.stdout and "Unlock" in run.stdout
+    assert "| login | fail | Salesforce refused the login with PASSWORD_LOCKOUT" in markdown
+    assert [e["fault"] for e in simulator.salesforce_logins("okta.api@acme.com")] == ["INVALID_LOGIN"] * 3 + ["PASSWORD_LOCKOUT"]
 
 
 def test_rotation_changes_the_stored_secret_and_nothing_else(simulator, run_playbook, tmp_path):

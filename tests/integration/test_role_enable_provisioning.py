@@ -149,6 +149,19 @@ def test_continue_on_failed_test_goes_on_when_okta_accepts_the_credentials(simul
     assert "Salesforce check delegated_auth_off failed" in run.stderr   # still shown, as a warning
 
 
+def test_continue_on_failed_test_stops_at_a_login_salesforce_refused(simulator, run_playbook):
+    """Going on would make Okta log in with the refused credentials: one more failed login toward the lockout."""
+    wrong = "Not-the-password-2"
+    run = run_playbook(role_tasks(), extra_vars=org_vars(
+        simulator, okta_sf_salesforce_password=wrong, okta_sf_continue_on_failed_test=True), extra_secrets=[wrong])
+    assert run.rc != 0
+    assert status_of(run, STOP) == "failed"
+    assert "Salesforce refused the login (INVALID_LOGIN), so the run stops even with okta_sf_continue_on_failed_test" \
+        in " ".join(run.stdout.split())
+    assert writes(simulator) == []
+    assert [(e["channel"], e["fault"]) for e in simulator.salesforce_logins()] == [("soap_login", "INVALID_LOGIN")]
+
+
 def test_wrong_password_is_caught_by_the_test_not_by_okta(simulator, run_playbook):
     run = run_playbook(role_tasks(), extra_vars=org_vars(
         simulator, okta_sf_salesforce_password="Not-the-password-1"), extra_secrets=["Not-the-password-1"])

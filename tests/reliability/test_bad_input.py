@@ -22,9 +22,10 @@ OKTA_FAMILIES = ["apps", "app", "app_users", "app_groups", "users", "groups", "s
 
 def org_state(simulator):
     """What a write would change: the Okta and Salesforce state, without the counters that reading moves
-    (Okta's id counters, and the failed logins Salesforce counts when a wrong password is tried)."""
+    (Okta's id counters, and the logins Salesforce records and the failed ones it counts)."""
     state = simulator.state()
     state["okta"].pop("counters", None)
+    state["salesforce"].pop("login_history", None)
     for user in state["salesforce"]["users"].values():
         user.pop("failed_logins", None)
     return state

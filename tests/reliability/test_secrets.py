@@ -121,7 +121,9 @@ def test_playbooks_reports_and_failed_runs(simulator, play, tmp_path, inputs_dir
     options = {"inventory": inventory, "diff": True, "verbosity": 4, "extra_secrets": [WRONG_PASSWORD]}
 
     enable = play(PLAYBOOKS / "enable_salesforce_provisioning.yml", **options)
-    audit = play(PLAYBOOKS / "audit_salesforce_provisioning.yml", **options)
+    # The audit logs in to Salesforce (and so fails on the wrong password) only when asked to.
+    audit = play(PLAYBOOKS / "audit_salesforce_provisioning.yml", extra_vars={"okta_sf_audit_test_credentials": True},
+                 **options)
     rotate = play(PLAYBOOKS / "rotate_salesforce_credentials.yml", **options)
 
     assert re.search(r"acme_prod\s+: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0", enable.stdout), enable.stdout[-2000:]

@@ -1,4 +1,4 @@
-"""The simulated Salesforce org: SOAP partner `login()` and the REST query endpoint.
+"""The simulated Salesforce org: SOAP partner `login()`, and the REST query and describe endpoints.
 
 Served on the same port as Okta, so the simulator's URL is also the Salesforce login URL;
 `serverUrl` in the login answer points back at this server, as a real org points at its instance.
@@ -11,13 +11,27 @@ import secrets
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
-from .salesforce_login import LoginFault, check_credentials
+from .salesforce_login import LoginFault, check_credentials, record_login
+from .salesforce_schema import describe, object_name
 from .soql import SoqlError, run_query
 from .wire import Request, Response
 
 PARTNER_NS = "urn:partner.soap.sforce.com"
 SOAP_PATH = re.compile(r"^/services/Soap/u/(?P<version>\d+\.\d+)(?:/[\w]+)?/?$")
 QUERY_PATH = re.compile(r"^/services/data/v(?P<version>\d+\.\d+)/query/?$")
+DESCRIBE_PATH = re.compile(r"^/services/data/v(?P<version>\d+\.\d+)/sobjects/(?P<object>\w+)/describe/?$")
+
+# SOAP login() answers when the call is off or gone, as Salesforce words them:
+# - off in the org (the default in orgs created from Winter '26): quoted in github.com/OpenFn/adaptors/issues/1715
+#   and github.com/jsforce/jsforce/issues/1771; Salesforce's login() page: "It is disabled by default for orgs
+#   created in Winter '26 and later. To enable it, go to User Interface in Setup and select Enable SOAP API
+#   login()" (https://developer.salesforce.com/docs/platform/api/guide/sforce-api-calls-login.html);
+# - an API version above 64.0: quoted in github.com/forcedotcom/wsc/issues/363 ("login() remains available in API
+#   version 64.0 and earlier", same page).
+SOAP_LOGIN_DISABLED = ("SOAP API login() is disabled by default in this org. Contact the org administrator to enable "
+                       "SOAP API login().")
+SOAP_LOGIN_NOT_IN_VERSION = ("The SOAP Login operation is not available in the API version specified ({version}). "
+                             "Refer to the documentation for supported versions.")
 VERSIONS = ["58.0", "59.0", "60.0", "61.0", "62.0", "63.0", "64.0", "65.0", "66.0"]
 
 
@@ -60,16 +74,17 @@ def soap_login(request: Request, state) -> Response:
     except (ElementTree.ParseError, ValueError):
         return soap_fault("INVALID_REQUEST", "The request is not a valid partner login() envelope.", "UnexpectedErrorFault")
     org = state.data["salesforce"]["org"]
+    unavailable = None
     if not org.get("soap_login_enabled", True):
-        return soap_fault("INVALID_OPERATION", "SOAP API login() is disabled by default in this org. An administrator can "
-                                               "turn on \"Enable SOAP API login()\" in Setup, or use OAuth.",
-                          "InvalidOperationFault")
-    if float(version) > float(org.get("max_soap_login_version", 64.0)):
-        return soap_fault("INVALID_OPERATION", f"SOAP API login() is not supported in API version {version}; it is "
-                                               f"available up to version {org.get('max_soap_login_version', 64.0)}. Use OAuth.",
-                          "InvalidOperationFault")
+        unavailable = SOAP_LOGIN_DISABLED
+    elif float(version) > float(org.get("max_soap_login_version", 64.0)):
+        unavailable = SOAP_LOGIN_NOT_IN_VERSION.format(version=version)
+    if unavailable:
+        with state.lock:
+            record_login(state, username, "soap_login", "INVALID_OPERATION")
+        return soap_fault("INVALID_OPERATION", unavailable, "InvalidOperationFault")
     try:
-        user = check_credentials(state, username, secret)
+        user = check_credentials(state, username, secret, channel="soap_login")
     except LoginFault as fault:
         return soap_fault(fault.code, fault.message)
     session_id = f"{org['id']}!sim{secrets.token_urlsafe(40)}"
@@ -109,7 +124,8 @@ def _rest_error(status: int, code: str, message: str) -> Response:
 
 
 def rest(request: Request, state) -> Response:
-    """REST: `GET /services/data/` (versions) and `GET /services/data/vXX.X/query/?q=`."""
+    """REST: `GET /services/data/` (versions), `GET /services/data/vXX.X/query/?q=` and
+    `GET /services/data/vXX.X/sobjects/{Object}/describe` (the fields this org has, see salesforce_schema.py)."""
     if request.path.rstrip("/") == "/services/data":
         return Response(200, json.dumps([{"label": f"v{v}", "url": f"/services/data/v{v}", "version": v}
                                          for v in VERSIONS]).encode(), {"Content-Type": "application/json;charset=UTF-8"})
@@ -121,11 +137,18 @@ def rest(request: Request, state) -> Response:
     if session["password_expired"]:
         return _rest_error(403, "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
                            "The users password has expired, you must call SetPassword before attempting any other API operations")
-    match = QUERY_PATH.match(request.path)
+    match = QUERY_PATH.match(request.path) or DESCRIBE_PATH.match(request.path)
     if not match:
         return _rest_error(404, "NOT_FOUND", "The requested resource does not exist")
     if request.method != "GET":
         return _rest_error(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{request.method}' not allowed. Allowed are GET")
+    if match.re is DESCRIBE_PATH:
+        sobject = object_name(match.group("object"))
+        if sobject is None:
+            return _rest_error(404, "NOT_FOUND", "The requested resource does not exist")
+        with state.lock:
+            result = describe(state.data["salesforce"]["org"], sobject, f"/services/data/v{match.group('version')}")
+        return Response(200, json.dumps(result).encode(), {"Content-Type": "application/json;charset=UTF-8"})
     prefix = f"/services/data/v{match.group('version')}"
     try:
         with state.lock:

@@ -210,7 +210,7 @@ def build_state(seed: dict) -> dict:
 
 SF_USER_DEFAULTS = {"id": None, "password": "", "security_token": "", "profile": "Standard User", "permission_sets": [],
                     "is_active": True, "user_type": "Standard", "password_expired": False, "locked": False,
-                    "failed_logins": 0, "login_fault": None}
+                    "locked_at": None, "failed_logins": 0, "login_fault": None}
 
 
 def sf_id(prefix: str, name: str) -> str:
@@ -220,6 +220,7 @@ def sf_id(prefix: str, name: str) -> str:
 
 def normalise_salesforce(sf: dict) -> dict:
     """Fill defaults and ids of users, profiles and permission sets (also after a test patches one in)."""
+    sf.setdefault("login_history", [])
     for username, user in sf.setdefault("users", {}).items():
         for key, value in SF_USER_DEFAULTS.items():
             user.setdefault(key, copy.deepcopy(value))
@@ -235,9 +236,12 @@ def normalise_salesforce(sf: dict) -> dict:
 
 
 def _salesforce_state(sf_seed: dict) -> dict:
+    # lockout_attempts / lockout_effective_minutes: Salesforce's password policy defaults (10 attempts, 15 minutes);
+    # delegated_auth_available / absent_fields: which fields the org has (salesforce_schema.py).
     org = {"id": "00Dsim000000001AAA", "name": "Acme Corp", "is_sandbox": False,
            "organization_type": "Enterprise Edition", "instance_name": "NA224", "api_enabled": True,
-           "soap_login_enabled": True, "require_security_token": True, "lockout_attempts": 5,
+           "soap_login_enabled": True, "require_security_token": True, "lockout_attempts": 10,
+           "lockout_effective_minutes": 15, "delegated_auth_available": True, "absent_fields": {},
            "max_soap_login_version": 64.0, "login_fault": None}
     org.update(sf_seed.get("org", {}))
     return normalise_salesforce({"org": org, "profiles": copy.deepcopy(sf_seed.get("profiles", {})),

@@ -152,6 +152,15 @@ class Simulator:
     def state(self) -> dict:
         return self._control("GET", "state")
 
+    def salesforce_logins(self, username: str | None = None, channel: str | None = None) -> list:
+        """The Salesforce login history ({time, username, user_id, channel, status, fault}), oldest first.
+
+        `channel`: "soap_login" (a SOAP login() call) or "okta_api_integration" (Okta saving its API integration).
+        """
+        history = self.state()["salesforce"].get("login_history", [])
+        return [entry for entry in history if (username is None or entry["username"].lower() == username.lower())
+                and (channel is None or entry["channel"] == channel)]
+
     def configure(self, **changes) -> dict:
         """rate_limit={...}, faults={...}, published_api_only=bool, token_lifetime=seconds."""
         return self._control("POST", "config", changes)

@@ -2,10 +2,15 @@
 
 `SELECT f, Rel.f FROM Object [WHERE Field = 'value'] [LIMIT n]` over User,
 PermissionSetAssignment and Organization, answered from the simulated Salesforce org.
+Every field path is checked against the org's fields (salesforce_schema.py) before any row is read,
+as Salesforce does: a field the org lacks fails the whole query with INVALID_FIELD, even when no row
+would match.
 """
 from __future__ import annotations
 
 import re
+
+from .salesforce_schema import FieldError, check_field_path
 
 QUERY = re.compile(r"^\s*SELECT\s+(?P<fields>.+?)\s+FROM\s+(?P<object>\w+)"
                    r"(?:\s+WHERE\s+(?P<field>[\w.]+)\s*=\s*'(?P<value>(?:[^'\\]|\\.)*)')?"
@@ -75,10 +80,20 @@ def _field(row: dict, path: str, sobject: str):
     for part in path.split("."):
         key = next((k for k in node if k.lower() == part.lower()), None) if isinstance(node, dict) else None
         if key is None:
-            raise SoqlError(400, "INVALID_FIELD", f"No such column '{path}' on entity '{sobject}'. If you are attempting "
-                                                  "to use a custom field, be sure to append the '__c' after the custom field name.")
+            raise SoqlError(400, "INVALID_FIELD", f"No such column '{path}' on entity '{sobject}'.")
         node = node[key]
     return node
+
+
+def _check_fields(sf: dict, soql: str, sobject: str, paths: list) -> None:
+    """INVALID_FIELD for the first path the org lacks, worded as Salesforce words it (with the query's position)."""
+    for path in paths:
+        try:
+            check_field_path(sf["org"], sobject, path)
+        except FieldError as error:
+            column = soql.find(path) + 1
+            raise SoqlError(400, "INVALID_FIELD", f"\n{soql.strip()}\n{' ' * max(column - 1, 0)}^\n"
+                                                  f"ERROR at Row:1:Column:{column}\n{error.message}") from None
 
 
 def _project(row: dict, fields: list, sobject: str, url_prefix: str) -> dict:
@@ -106,6 +121,7 @@ def run_query(sf: dict, soql: str, url_prefix: str) -> dict:
         raise SoqlError(400, "INVALID_TYPE", f"sObject type '{match.group('object')}' is not supported. If you are attempting "
                                              "to use a custom object, be sure to append the '__c' after the entity name.")
     fields = [f.strip() for f in match.group("fields").split(",") if f.strip()]
+    _check_fields(sf, soql, sobject, fields + ([match.group("field")] if match.group("field") else []))
     rows = _rows(sf, sobject)
     if match.group("field"):
         wanted = match.group("value")

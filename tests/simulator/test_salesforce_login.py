@@ -7,7 +7,7 @@ import xml.dom.minidom
 import pytest
 import requests
 from simple_salesforce import Salesforce, SalesforceLogin
-from simple_salesforce.exceptions import SalesforceAuthenticationFailed
+from simple_salesforce.exceptions import SalesforceAuthenticationFailed, SalesforceMalformedRequest
 
 API_USER = "okta.api@acme.com"
 PARTNER = "urn:partner.soap.sforce.com"
@@ -95,29 +95,109 @@ def test_expired_password_logs_in_with_password_expired_true(sim):
     assert b"<passwordExpired>true</passwordExpired>" in resp.content
 
 
-@pytest.mark.parametrize("change, version", [((["salesforce", "org", "soap_login_enabled"], False), "64.0"), (None, "65.0")])
-def test_soap_login_retirement_fault(sim, change, version):
+@pytest.mark.parametrize("change, version, message", [
+    ((["salesforce", "org", "soap_login_enabled"], False), "64.0",
+     "SOAP API login() is disabled by default in this org. Contact the org administrator to enable SOAP API login()."),
+    (None, "65.0", "The SOAP Login operation is not available in the API version specified (65.0). "
+                   "Refer to the documentation for supported versions."),
+])
+def test_soap_login_retirement_fault(sim, change, version, message):
     if change:
         sim.patch(*change)
     with pytest.raises(SalesforceAuthenticationFailed) as failed:
         login(sim, version=version)
     assert failed.value.code == "INVALID_OPERATION"
-    assert "login()" in str(failed.value)
+    assert failed.value.auth_message == message
+    assert [(e["channel"], e["fault"]) for e in sim.salesforce_logins(API_USER)] == [("soap_login", "INVALID_OPERATION")]
+    assert sf_user(sim)["failed_logins"] == 0   # not a password failure: no step toward the lockout
 
 
-def test_api_disabled_and_lockout(sim):
+def test_api_disabled(sim):
     sim.patch(["salesforce", "org", "api_enabled"], False)
     with pytest.raises(SalesforceAuthenticationFailed) as failed:
         login(sim)
     assert failed.value.code == "API_DISABLED_FOR_ORG"
-    sim.patch(["salesforce", "org", "api_enabled"], True)
-    for _attempt in range(5):
+
+
+def test_lockout_after_the_policy_count_counter_resets_and_login_history(sim):
+    assert sim.state()["salesforce"]["org"]["lockout_attempts"] == 10   # Salesforce's default
+    sim.patch(["salesforce", "org", "lockout_attempts"], 3)
+    # A success before the limit resets the counter.
+    for _attempt in range(2):
         with pytest.raises(SalesforceAuthenticationFailed):
             login(sim, secret="Wrong-password-value")
+    assert sf_user(sim)["failed_logins"] == 2
+    login(sim)
+    assert sf_user(sim)["failed_logins"] == 0
+    # Three in a row lock the user; the third still gets INVALID_LOGIN, then even the right password is refused.
+    codes = []
+    for _attempt in range(3):
+        with pytest.raises(SalesforceAuthenticationFailed) as failed:
+            login(sim, secret="Wrong-password-value")
+        codes.append(failed.value.code)
+    assert codes == ["INVALID_LOGIN"] * 3
+    user = sf_user(sim)
+    assert user["locked"] is True and user["failed_logins"] == 0 and user["locked_at"] is not None
     with pytest.raises(SalesforceAuthenticationFailed) as failed:
         login(sim)
     assert failed.value.code == "PASSWORD_LOCKOUT"
-    assert sim.state()["salesforce"]["users"][API_USER]["locked"] is True
+    history = sim.salesforce_logins(API_USER, channel="soap_login")
+    assert [e["fault"] for e in history] == [
+        "INVALID_LOGIN", "INVALID_LOGIN", None, "INVALID_LOGIN", "INVALID_LOGIN", "INVALID_LOGIN", "PASSWORD_LOCKOUT"]
+    assert {e["user_id"] for e in history} == {user["id"]}
+    # The lockout effective period ends it (here: locked 16 minutes ago, period 15 minutes).
+    sim.patch(["salesforce", "users", API_USER, "locked_at"], user["locked_at"] - 16 * 60)
+    login(sim)
+    assert sf_user(sim)["locked"] is False
+
+
+def test_lockout_forever_waits_for_an_administrator(sim):
+    sim.patch(["salesforce", "org", "lockout_effective_minutes"], 0)
+    sim.patch(["salesforce", "users", API_USER, "locked"], True)
+    sim.patch(["salesforce", "users", API_USER, "locked_at"], 0)
+    with pytest.raises(SalesforceAuthenticationFailed) as failed:
+        login(sim)
+    assert failed.value.code == "PASSWORD_LOCKOUT"
+    sim.patch(["salesforce", "users", API_USER, "locked"], False)   # Setup > Users > the user > Unlock
+    login(sim)
+
+
+def test_describe_lists_the_fields_the_org_has(sim):
+    session_id, instance = login(sim)
+    sf = Salesforce(session_id=session_id, instance=instance, session=trusted_session(sim), version="64.0")
+    names = {field["name"] for field in sf.Profile.describe()["fields"]}
+    assert {"Name", "IsSsoEnabled", "PermissionsApiEnabled", "PermissionsManageUsers"} <= names
+    assert "PermissionsIsSsoEnabled" in {field["name"] for field in sf.PermissionSet.describe()["fields"]}
+    profile_id = next(f for f in sf.User.describe()["fields"] if f["name"] == "ProfileId")
+    assert (profile_id["relationshipName"], profile_id["referenceTo"]) == ("Profile", ["Profile"])
+
+    sim.patch(["salesforce", "org", "delegated_auth_available"], False)
+    sim.patch(["salesforce", "org", "absent_fields"], {"Profile": ["PermissionsModifyAllData"]})
+    names = {field["name"] for field in sf.Profile.describe()["fields"]}
+    assert not names & {"IsSsoEnabled", "PermissionsModifyAllData"} and "PermissionsApiEnabled" in names
+    assert "PermissionsIsSsoEnabled" not in {field["name"] for field in sf.PermissionSet.describe()["fields"]}
+    resp = trusted_session(sim).get(f"{sim.url}/services/data/v64.0/sobjects/Nope/describe",
+                                    headers={"Authorization": f"Bearer {session_id}"})
+    assert resp.status_code == 404 and resp.json()[0]["errorCode"] == "NOT_FOUND"
+
+
+def test_a_field_the_org_lacks_fails_the_whole_query_even_without_rows(sim):
+    session_id, instance = login(sim)
+    sf = Salesforce(session_id=session_id, instance=instance, session=trusted_session(sim), version="64.0")
+    sim.patch(["salesforce", "org", "delegated_auth_available"], False)
+    soql = ("SELECT PermissionSet.Name, PermissionSet.PermissionsIsSsoEnabled FROM PermissionSetAssignment "
+            "WHERE AssigneeId = '005000000000000AAA'")
+    with pytest.raises(SalesforceMalformedRequest) as failed:
+        sf.query(soql)
+    error = failed.value.content[0]
+    assert error["errorCode"] == "INVALID_FIELD"
+    assert error["message"].endswith(
+        "No such column 'PermissionsIsSsoEnabled' on entity 'PermissionSet'. If you are attempting to use a custom "
+        "field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe "
+        "call for the appropriate names.")
+    assert "ERROR at Row:1:Column:" in error["message"]
+    rows = sf.query("SELECT PermissionSet.Name FROM PermissionSetAssignment WHERE AssigneeId = '005000000000000AAA'")
+    assert rows["totalSize"] == 0
 
 
 def test_rest_errors_are_salesforce_error_lists(sim):

@@ -27,7 +27,8 @@ def make_module():
     """Build an OktaModule from args; the args stay patched in until the test ends (fail_json needs them)."""
     with contextlib.ExitStack() as stack:
         def make(args, **extra_options):
-            stack.enter_context(patch_module_args(args))
+            # _ansible_tracebacks_for: what the controller adds (see tests/unit/plugins/modules/conftest.py).
+            stack.enter_context(patch_module_args(dict({"_ansible_tracebacks_for": []}, **args)))
             return OktaModule(argument_spec=extra_options)
         yield make
 

@@ -97,7 +97,18 @@ class FakeSalesforce:
              "PermissionsApiEnabled": True, "PermissionsManageUsers": True},
         ]
         self.query_errors = {}            # object name -> (status, errorCode, message)
+        self.describe_errors = {}         # object name -> (status, errorCode, message)
+        # The fields each described object has in this org (a real org without delegated authentication lacks
+        # IsSsoEnabled / PermissionsIsSsoEnabled); a query naming another one fails with INVALID_FIELD.
+        self.fields = {
+            "Profile": ["Id", "Name", "IsSsoEnabled", "PermissionsApiEnabled", "PermissionsManageUsers",
+                        "PermissionsModifyAllData"],
+            "PermissionSet": ["Id", "Name", "IsOwnedByProfile", "PermissionsIsSsoEnabled", "PermissionsApiEnabled",
+                              "PermissionsManageUsers"],
+        }
         self.soap_bodies = []
+        self.soap_answer = None           # a werkzeug Response every login answers, when set
+        self.session_valid = True         # False: every REST call answers 401 INVALID_SESSION_ID (an expired session)
 
     @property
     def url(self):
@@ -109,6 +120,8 @@ class FakeSalesforce:
     def soap(self, request):
         body = request.get_data()
         self.soap_bodies.append(body)
+        if self.soap_answer is not None:
+            return self.soap_answer
         if self.http_status:
             return Response(self.http_status[1], status=self.http_status[0], content_type="text/html")
         fields = {el.tag.rsplit("}", 1)[-1]: el.text for el in ElementTree.fromstring(body).iter()}
@@ -140,10 +153,17 @@ class FakeSalesforce:
             "</soapenv:Fault></soapenv:Body></soapenv:Envelope>", status=500, content_type="text/xml")
 
     def query(self, request):
-        if request.headers.get("Authorization") != f"Bearer {SESSION_ID}":
+        if not self.session_valid or request.headers.get("Authorization") != f"Bearer {SESSION_ID}":
             return self._json(401, [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}])
         soql = request.args.get("q", "")
         sobject = re.search(r"\bFROM\s+(\w+)", soql).group(1)
+        for related, name in re.findall(r"\b(Profile|PermissionSet)\.(\w+)", soql):
+            if name not in self.fields[related]:
+                # Salesforce's wording: the query, a caret line, the position, then what is wrong.
+                message = (f"\n{soql}\n^\nERROR at Row:1:Column:8\nNo such column '{name}' on entity '{related}'. "
+                           "If you are attempting to use a custom field, be sure to append the '__c' after the custom "
+                           "field name. Please reference your WSDL or the describe call for the appropriate names.")
+                return self._json(400, [{"errorCode": "INVALID_FIELD", "message": message}])
         if sobject in self.query_errors:
             status, code, message = self.query_errors[sobject]
             return self._json(status, [{"errorCode": code, "message": message}])
@@ -154,6 +174,19 @@ class FakeSalesforce:
                               "OrganizationType": "Enterprise Edition", "InstanceName": "NA224"}],
         }[sobject]
         return self._json(200, {"totalSize": len(records), "done": True, "records": records})
+
+    def describe(self, request):
+        if not self.session_valid or request.headers.get("Authorization") != f"Bearer {SESSION_ID}":
+            return self._json(401, [{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}])
+        sobject = request.path.split("/")[-2]
+        if sobject in self.describe_errors:
+            status, code, message = self.describe_errors[sobject]
+            return self._json(status, [{"errorCode": code, "message": message}])
+        return self._json(200, {"name": sobject, "fields": [{"name": name, "type": "boolean"} for name in self.fields[sobject]]})
+
+    def queries(self):
+        """The SOQL of every query sent, in order."""
+        return [entry[0].args.get("q") for entry in self.server.log if entry[0].path.endswith("/query/")]
 
     @staticmethod
     def _json(status, body):
@@ -170,6 +203,8 @@ def fake(tls_files):
     fake_sf = FakeSalesforce(server, str(tls_files["ca"]))
     server.expect_request(re.compile(r"^/services/Soap/u/"), method="POST").respond_with_handler(fake_sf.soap)
     server.expect_request(re.compile(r"^/services/data/v[\d.]+/query/?$"), method="GET").respond_with_handler(fake_sf.query)
+    server.expect_request(re.compile(r"^/services/data/v[\d.]+/sobjects/\w+/describe/?$"),
+                          method="GET").respond_with_handler(fake_sf.describe)
     server.start()
     yield fake_sf
     server.clear()
@@ -280,8 +315,9 @@ def test_good_credentials_pass_every_check(fake):
     assert report.user == {"id": USER_ID, "username": USERNAME, "profile": "Integration", "user_type": "Standard", "active": True}
     assert report.org == {"id": ORG_ID, "name": "Acme & Co", "is_sandbox": False,
                           "organization_type": "Enterprise Edition", "instance": "NA224"}
-    assert report.login == {"login_host": f"127.0.0.1:{fake.server.port}", "api_version": "64.0",
-                            "server": f"127.0.0.1:{fake.server.port}", "sandbox": False, "password_expired": False}
+    assert report.login == {"login_host": f"127.0.0.1:{fake.server.port}", "api_version": "64.0", "attempted": True,
+                            "server": f"127.0.0.1:{fake.server.port}", "sandbox": False, "password_expired": False,
+                            "fault": None}
     assert_no_secret(report)
 
 
@@ -292,11 +328,50 @@ def test_password_and_token_are_joined_and_escaped_in_the_soap_body(fake):
     assert f"<n1:username>{USERNAME}</n1:username>" in body
 
 
-def test_requests_are_login_then_three_queries_and_nothing_else(fake):
+def test_requests_are_one_login_two_describes_then_three_queries_and_nothing_else(fake):
     run_credentials_test(params_for(fake))
-    methods_paths = fake.requests()
-    assert methods_paths[0] == ("POST", "/services/Soap/u/64.0")
-    assert methods_paths[1:] == [("GET", "/services/data/v64.0/query/")] * 3
+    assert fake.requests() == [
+        ("POST", "/services/Soap/u/64.0"),
+        ("GET", "/services/data/v64.0/sobjects/Profile/describe"),
+        ("GET", "/services/data/v64.0/sobjects/PermissionSet/describe"),
+    ] + [("GET", "/services/data/v64.0/query/")] * 3
+    user_query, sets_query, _org = fake.queries()
+    assert user_query == ("SELECT Id, Username, IsActive, UserType, Profile.Name, Profile.IsSsoEnabled, "
+                          "Profile.PermissionsApiEnabled, Profile.PermissionsManageUsers, Profile.PermissionsModifyAllData "
+                          f"FROM User WHERE Id = '{USER_ID}'")
+    assert sets_query == ("SELECT PermissionSet.Name, PermissionSet.IsOwnedByProfile, PermissionSet.PermissionsIsSsoEnabled, "
+                          "PermissionSet.PermissionsApiEnabled, PermissionSet.PermissionsManageUsers "
+                          f"FROM PermissionSetAssignment WHERE AssigneeId = '{USER_ID}'")
+
+
+def test_an_org_without_delegated_authentication_passes_without_asking_for_the_sso_fields(fake):
+    fake.fields["Profile"].remove("IsSsoEnabled")
+    fake.fields["PermissionSet"].remove("PermissionsIsSsoEnabled")
+    report = run_credentials_test(params_for(fake))
+    assert {c.status for c in report.checks} == {"pass"}, [c.as_dict() for c in report.checks]
+    assert by_name(report)["delegated_auth_off"].detail.startswith("Delegated authentication is not available in this org")
+    assert not any("IsSsoEnabled" in soql for soql in fake.queries())
+
+
+def test_a_field_only_the_profile_lacks_is_not_asked_for_and_the_check_says_so(fake):
+    fake.fields["Profile"].remove("PermissionsManageUsers")
+    checks = by_name(run_credentials_test(params_for(fake)))
+    assert checks["manage_users_on_profile"].detail == (
+        "Not checked: the org's Profile object has no PermissionsManageUsers field (describe), so it could not be read.")
+    assert checks["api_enabled_on_profile"].status == checks["delegated_auth_off"].status == "pass"
+    assert "Profile.PermissionsManageUsers" not in fake.queries()[0]
+
+
+def test_a_failed_describe_asks_for_every_field_and_a_failed_query_names_salesforce_s_error(fake):
+    fake.describe_errors["Profile"] = (403, "INSUFFICIENT_ACCESS", "insufficient access rights on object id")
+    fake.fields["Profile"].remove("IsSsoEnabled")
+    checks = by_name(run_credentials_test(params_for(fake)))
+    for name in ("user_active", "api_enabled_on_profile", "delegated_auth_off"):
+        assert checks[name].detail == (
+            "Not checked: the User query failed: HTTP 400 INVALID_FIELD: No such column 'IsSsoEnabled' on entity 'Profile'. "
+            "If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. "
+            "Please reference your WSDL or the describe call for the appropriate names. (the fields could not be listed "
+            "first: the Profile describe failed: HTTP 403 INSUFFICIENT_ACCESS: insufficient access rights on object id).")
 
 
 @pytest.mark.parametrize("code, remedy_words", [
@@ -323,6 +398,7 @@ def test_each_login_fault_has_its_remedy_and_stops_the_rest(fake, code, remedy_w
         assert checks[name].detail == "Not checked: the login failed (see the login check)."
     assert [c.name for c in report.failures] == ["login"]
     assert not report.passed
+    assert (report.login["attempted"], report.login["fault"]) == (True, code)
     assert fake.requests() == [("POST", "/services/Soap/u/64.0")]
 
 
@@ -339,21 +415,35 @@ def test_fault_message_echoing_the_secret_is_scrubbed(fake):
     assert_no_secret(report)
 
 
-def test_soap_login_disabled_gives_the_retirement_advice(fake):
-    fake.fault = ("INVALID_OPERATION", "SOAP API login() is disabled by default in this org.")
+def test_soap_login_disabled_says_okta_cannot_log_in_either_and_gives_both_ways_out(fake):
+    fake.fault = ("INVALID_OPERATION", "SOAP API login() is disabled by default in this org. "
+                                       "Contact the org administrator to enable SOAP API login().")
     report = run_credentials_test(params_for(fake))
     login = by_name(report)["login"]
-    assert login.detail.startswith("SOAP API login() is not available")
-    assert "Enable SOAP API login()" in login.remedy and "OAuth-based Salesforce integration" in login.remedy
+    assert login.detail == (
+        "Salesforce refused the SOAP API login() call (INVALID_OPERATION: SOAP API login() is disabled by default in this "
+        "org. Contact the org administrator to enable SOAP API login().). Okta's Salesforce integration with a username, "
+        "password and security token logs in with the same call, so it cannot work on this org either.")
+    assert "Setup > User Interface > Enable SOAP API login()" in login.remedy
+    assert "Configure OAuth and REST integration" in login.remedy
+    assert fake.requests() == [("POST", "/services/Soap/u/64.0")]
 
 
-def test_api_version_above_64_warns_and_a_non_soap_answer_is_read_as_retired(fake):
-    fake.http_status = (404, "<html>Not Found</html>")
+@pytest.mark.parametrize("answer", ["fault", "not soap"])
+def test_api_version_above_64_warns_and_points_at_sf_api_version(fake, answer):
+    if answer == "fault":
+        fake.fault = ("INVALID_OPERATION", "The SOAP Login operation is not available in the API version specified "
+                                           "(65.0). Refer to the documentation for supported versions.")
+    else:
+        fake.http_status = (404, "<html>Not Found</html>")
     report = run_credentials_test(params_for(fake, sf_api_version="65.0"))
     assert any("above 64.0" in warning for warning in report.warnings)
     login = by_name(report)["login"]
-    assert login.detail == f"SOAP API login() is not available: HTTP 404 from {fake.url}/services/Soap/u/65.0"
-    assert "sf_api_version at 64.0" in login.remedy
+    assert login.detail.startswith("SOAP API login() is not available at this API version: ")
+    if answer == "not soap":
+        assert login.detail.endswith(f"HTTP 404 from {fake.url}/services/Soap/u/65.0")
+    assert login.remedy.startswith("Set sf_api_version to 64.0 or lower")
+    assert "Okta" not in login.detail
 
 
 def test_a_non_salesforce_server_is_a_protocol_error(fake):
@@ -369,6 +459,7 @@ def test_whitespace_fails_before_anything_is_sent(fake):
     assert checks["secrets_whitespace"].status == "fail"
     assert checks["secrets_whitespace"].detail.startswith("sf_security_token ends with whitespace")
     assert checks["login"].detail.startswith("Not checked: sf_password or sf_security_token holds whitespace")
+    assert (report.login["attempted"], report.login["fault"]) == (False, None)
     assert fake.requests() == []
     assert_no_secret(report)
 
@@ -407,12 +498,17 @@ def test_delegated_auth_on_a_permission_set_fails_naming_it(fake):
     assert "Setup > Users > Permission Sets > SSO_Users > System Permissions" in check.remedy
 
 
-def test_a_failed_permission_set_query_leaves_the_user_checks_that_can_run(fake):
+def test_a_failed_permission_set_query_leaves_unchecked_only_what_needs_it(fake):
     fake.query_errors["PermissionSetAssignment"] = (403, "INSUFFICIENT_ACCESS", "insufficient access rights on object")
+    fake.user["Profile"]["PermissionsManageUsers"] = False
     checks = by_name(run_credentials_test(params_for(fake)))
     assert checks["user_active"].status == "pass"
-    assert checks["manage_users_on_profile"].detail == (
-        "Not checked: the PermissionSetAssignment query failed: HTTP 403 INSUFFICIENT_ACCESS: insufficient access rights on object.")
+    # The profile grants API Enabled: no permission set is needed to say so.
+    assert checks["api_enabled_on_profile"].status == "pass"
+    not_checked = ("Not checked: the PermissionSetAssignment query failed: HTTP 403 INSUFFICIENT_ACCESS: "
+                   "insufficient access rights on object.")
+    assert checks["manage_users_on_profile"].detail == not_checked
+    assert checks["delegated_auth_off"].detail == not_checked
 
 
 def test_org_type_check_uses_the_organization_query(fake):
@@ -430,6 +526,77 @@ def test_org_type_check_not_run_when_login_fails(fake):
     app = {"id": "0oa1", "label": "Salesforce.com", "settings": {"app": {"instanceType": "PRODUCTION"}}}
     check = by_name(run_credentials_test(params_for(fake), okta_app=app))["org_type_matches_app"]
     assert check.detail.startswith("Not checked: the login failed")
+
+
+# ---------------------------------------------------------------- lockout safety: one login, never resent
+
+def test_the_session_retries_nothing_and_follows_no_redirect():
+    session = sf.build_session(5, True)
+    assert session.get_adapter("https://login.salesforce.com").max_retries.total == 0
+    assert session.max_redirects == 0
+
+
+@pytest.mark.parametrize("status, body", [(500, "<html>Internal error</html>"), (503, "<html>Service unavailable</html>")])
+def test_a_login_answered_with_a_server_error_is_not_sent_again(fake, status, body):
+    fake.http_status = (status, body)
+    login = by_name(run_credentials_test(params_for(fake)))["login"]
+    assert login.detail == f"HTTP {status} from {fake.url}/services/Soap/u/64.0"
+    assert fake.requests() == [("POST", "/services/Soap/u/64.0")]
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirected_login_is_not_followed(fake, status):
+    fake.soap_answer = Response("", status=status, headers={"Location": f"{fake.url}/services/Soap/u/64.0/elsewhere"})
+    report = run_credentials_test(params_for(fake))
+    login = by_name(report)["login"]
+    assert login.detail == (f"{fake.url}/services/Soap/u/64.0 answered the login with HTTP {status}, a redirect to "
+                            f"{fake.url}/services/Soap/u/64.0/elsewhere; the login was not sent there.")
+    assert "sf_domain or sf_login_url" in login.remedy
+    assert fake.requests() == [("POST", "/services/Soap/u/64.0")]
+    assert report.login["attempted"] is True
+
+
+def test_an_expired_session_is_not_renewed_with_a_second_login(fake):
+    fake.session_valid = False
+    checks = by_name(run_credentials_test(params_for(fake)))
+    assert checks["login"].status == "pass"
+    assert checks["user_active"].detail.startswith("Not checked: the User query failed: HTTP 401 INVALID_SESSION_ID: "
+                                                   "Session expired or invalid")
+    assert [entry for entry in fake.requests() if entry[0] == "POST"] == [("POST", "/services/Soap/u/64.0")]
+
+
+def test_a_connection_closed_during_the_login_is_not_retried(tls_files):
+    import ssl
+    import threading
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(tls_files["cert"]), str(tls_files["key"]))
+    received, stop = [], threading.Event()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(5)
+        listener.settimeout(0.1)
+        port = listener.getsockname()[1]
+
+        def serve():  # reads each request, then closes the connection without an answer
+            while not stop.is_set():
+                try:
+                    conn, _addr = listener.accept()
+                except OSError:
+                    continue
+                with context.wrap_socket(conn, server_side=True) as tls:
+                    received.append(tls.recv(65536))
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        report = run_credentials_test({"sf_username": USERNAME, "sf_password": PASSWORD, "sf_security_token": TOKEN,
+                                       "sf_login_url": f"https://127.0.0.1:{port}", "sf_ca_path": str(tls_files["ca"]),
+                                       "sf_timeout": 5})
+        stop.set()
+        thread.join(5)
+    login = by_name(report)["login"]
+    assert login.detail.startswith(f"Connection error with 127.0.0.1:{port}:")
+    assert len(received) == 1 and received[0].startswith(b"POST /services/Soap/u/64.0")
 
 
 # ---------------------------------------------------------------- transport failures

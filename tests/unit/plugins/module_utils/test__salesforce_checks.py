@@ -67,8 +67,23 @@ def test_login_failure_kinds_have_their_own_remedies():
     assert "proxies" in checks.login_failed_check("CONNECTION", "Connection error", "connection").remedy
     assert "sf_domain or sf_login_url" in checks.login_failed_check("PROTOCOL", "HTTP 404", "protocol").remedy
     retired = checks.login_failed_check("INVALID_OPERATION", "login() is disabled", "retired")
-    assert retired.detail == "SOAP API login() is not available: login() is disabled"
-    assert "OAuth-based Salesforce integration" in retired.remedy
+    assert retired.detail == ("Salesforce refused the SOAP API login() call (INVALID_OPERATION: login() is disabled). "
+                              "Okta's Salesforce integration with a username, password and security token logs in with "
+                              "the same call, so it cannot work on this org either.")
+    assert "Setup > User Interface > Enable SOAP API login()" in retired.remedy
+    assert "Configure OAuth and REST integration" in retired.remedy
+    version = checks.login_failed_check("INVALID_OPERATION", "not in 65.0", "version")
+    assert version.detail == "SOAP API login() is not available at this API version: not in 65.0"
+    assert version.remedy.startswith("Set sf_api_version to 64.0 or lower")
+
+
+def test_lockout_remedy_says_how_to_unlock_and_when_it_unlocks():
+    remedy = checks.login_fault_remedy("PASSWORD_LOCKOUT")
+    for words in ("Setup > Users > Users > the user > Unlock", "Lockout effective period", "15 minutes by default",
+                  "Login History", "no login was retried", "Okta's provisioning"):
+        assert words in remedy, words
+    # INVALID_LOGIN is also what a locked-out user may get ("...; or user locked out.").
+    assert "Unlock button" in checks.login_fault_remedy("INVALID_LOGIN")
 
 
 def test_every_contract_fault_code_has_a_specific_remedy():
@@ -156,6 +171,23 @@ def test_delegated_auth_off_passes():
     check = checks.delegated_auth_off_check(user(), [PROFILE_MIRROR, permission_set("Plain")])
     assert check.status == "pass"
     assert check.detail == "Is Single Sign-On Enabled is off on profile 'Integration' and on the 1 assigned permission set(s)."
+
+
+def test_delegated_auth_not_available_in_the_org_passes_saying_so():
+    check = checks.delegated_auth_off_check(user(), [PROFILE_MIRROR], on_profiles=False, on_permission_sets=False)
+    assert check.status == "pass"
+    assert check.detail.startswith("Delegated authentication is not available in this org")
+
+
+def test_delegated_auth_only_where_the_org_has_the_permission():
+    sets = [permission_set("SSO_A", PermissionsIsSsoEnabled=True)]
+    only_profiles = checks.delegated_auth_off_check(user(), sets, on_profiles=True, on_permission_sets=False)
+    assert only_profiles.status == "pass"
+    assert only_profiles.detail == ("Is Single Sign-On Enabled is off on profile 'Integration' (the org's permission sets "
+                                    "have no such permission).")
+    only_sets = checks.delegated_auth_off_check(user(IsSsoEnabled=True), sets, on_profiles=False, on_permission_sets=True)
+    assert only_sets.status == "fail"
+    assert only_sets.detail == "Delegated authentication (Is Single Sign-On Enabled) is on for permission set 'SSO_A'."
 
 
 # ---------------------------------------------------------------- org type

@@ -12,6 +12,9 @@ OKTA_ENV = ("OKTA_ORG_URL", "OKTA_API_TOKEN", "OKTA_CLIENT_ID", "OKTA_PRIVATE_KE
             "SF_USERNAME", "SF_PASSWORD", "SF_SECURITY_TOKEN", "SF_DOMAIN", "SF_LOGIN_URL", "SF_CA_PATH")
 TOKEN = "00SSWS-module-test-token-5c1d"
 OKTA = {"org_url": "https://acme.okta.com", "api_token": TOKEN}
+# What ansible-core's controller adds to every module's arguments (tracebacks for none of the events, its default
+# display_traceback=never). ansible-core 2.19.0 reads a missing key as "tracebacks on", later versions as "off".
+CONTROLLER_ARGS = {"_ansible_tracebacks_for": []}
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +28,7 @@ def run_main(capsys):
     """`run_main(module, args)` -> the JSON result main() ended with (failed results included)."""
     def run(module, args):
         ansible_warnings._global_warnings.clear()   # warnings are process-wide: one run's must not reach the next
-        with patch_module_args(args), pytest.raises(SystemExit):
+        with patch_module_args(dict(CONTROLLER_ARGS, **args)), pytest.raises(SystemExit):
             module.main()
         return json.loads(capsys.readouterr().out)
     return run
