@@ -8,6 +8,7 @@ Admin Console) is what `enable_by_hand` leaves in the simulator.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import subprocess
@@ -65,8 +66,11 @@ def test_readme_real_org_example_from_the_built_tarball(simulator, run_playbook,
     build = [ANSIBLE_GALAXY, *build[1:]]
     build[build.index("--output-path") + 1] = str(dist)
     install = [ANSIBLE_GALAXY, *[str(dist / Path(arg).name) if arg.endswith(".tar.gz") else arg for arg in install[1:]], "--offline"]
+    # A user's shell: no collections path of ours (under make, it already holds the collection and the
+    # install would be skipped as "already installed").
+    user_env = {name: value for name, value in os.environ.items() if not name.startswith("ANSIBLE_COLLECTIONS")}
     for command, cwd in ((build, REPO), (install, project)):
-        done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+        done = subprocess.run(command, cwd=cwd, env=user_env, capture_output=True, text=True, timeout=300, check=False)
         assert done.returncode == 0, done.stdout + done.stderr
     manifest = json.loads((project / "collections" / "ansible_collections" / "idm" / "okta_salesforce" / "MANIFEST.json").read_text())
     assert manifest["collection_info"]["version"] == yaml.safe_load((REPO / "galaxy.yml").read_text())["version"]
