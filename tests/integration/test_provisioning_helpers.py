@@ -51,8 +51,9 @@ WANTED_INBOUND_PROVISIONING = {
 }
 
 
-def task(name="provisioning", ignore_errors=False, check_mode=None, **args):
-    entry = {"name": name, MODULE: args}
+def task(name="provisioning", ignore_errors=False, check_mode=None, module=MODULE, **args):
+    """A task of `module` (okta_sf_provisioning unless told) with `args` as its options."""
+    entry = {"name": name, module: args}
     if ignore_errors:
         entry["ignore_errors"] = True
     if check_mode is not None:

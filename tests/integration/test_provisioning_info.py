@@ -19,6 +19,7 @@ from tests.integration.test_provisioning_helpers import (
     WANTED_INBOUND_PROVISIONING,
     WANTED_USER_PROVISIONING,
     enable_by_hand,
+    task,
 )
 
 MODULE = "idm.okta_salesforce.okta_sf_provisioning_info"
@@ -38,13 +39,8 @@ TO_OKTA = {
 }
 
 
-def info(name="info", ignore_errors=False, check_mode=None, **args):
-    entry = {"name": name, MODULE: args}
-    if ignore_errors:
-        entry["ignore_errors"] = True
-    if check_mode is not None:
-        entry["check_mode"] = check_mode
-    return entry
+def info(name="info", **options):
+    return task(name, module=MODULE, **options)
 
 
 def seed(groups=0, users=60, salesforce_assignments=None, extra_apps=()):
