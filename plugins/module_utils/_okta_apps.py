@@ -42,9 +42,14 @@ def _find_by_id(client, app_id, app_name):
     return app
 
 
-def _find_by_label(client, app_label, app_name):
+def list_apps(client, app_name="salesforce"):
+    """Every app instance of `app_name` in the org (all pages)."""
     name = str(app_name).replace('"', '\\"')
-    candidates = list(client.paginate("/api/v1/apps", params={"filter": f'name eq "{name}"', "limit": APPS_PAGE_SIZE}))
+    return client.paginate("/api/v1/apps", params={"filter": f'name eq "{name}"', "limit": APPS_PAGE_SIZE})
+
+
+def _find_by_label(client, app_label, app_name):
+    candidates = list(list_apps(client, app_name))
     matches = [app for app in candidates if app.get("label") == app_label]
     if len(matches) == 1:
         return matches[0]

@@ -20,6 +20,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps imp
     admin_console_url,
     app_summary,
     find_app,
+    list_apps,
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._desired_state import (
     MASK,
@@ -441,7 +442,7 @@ class ProvisioningReconciler:
 
 def _label_is_free(client, label):
     """True when no Salesforce app has this label (create_app must never make a duplicate)."""
-    for app in client.paginate(APPS_PATH, params={"filter": 'name eq "salesforce"', "limit": 200}):
+    for app in list_apps(client):
         if (app.get("label") or "").strip().lower() == label.strip().lower():
             return False
     return True

@@ -16,7 +16,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_inte
     read_connection,
     refusal_text,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import APPS_PAGE_SIZE, app_summary, find_app
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import app_summary, find_app, list_apps
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provisioning_settings as settings
 
 APPS_PATH = "/api/v1/apps"
@@ -92,5 +92,5 @@ def read_provisioning_info(client, app_id=None, app_label=None, with_assignments
     if app_id or app_label:
         apps = [find_app(client, app_id=app_id, app_label=app_label)]
     else:
-        apps = list(client.paginate(APPS_PATH, params={"filter": 'name eq "salesforce"', "limit": APPS_PAGE_SIZE}))
+        apps = list(list_apps(client))
     return {"changed": False, "apps": [describe_app(client, app, with_assignments) for app in apps]}
