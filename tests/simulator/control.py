@@ -1,9 +1,11 @@
-"""Control endpoints under /_sim (no auth, never rate-limited or faulted): log, state, patch, config, reset."""
+"""Control endpoints under /_sim (no auth, never rate-limited or faulted): log, state, patch, config, reset,
+and the sync-health calls (bulk assignment with provisioning, planted disagreements)."""
 from __future__ import annotations
 
 import json
 
 from .okta_auth import expire_all_tokens
+from .salesforce_provisioning import assign_many, plant_drift
 from .wire import Request, Response, json_response
 
 
@@ -40,6 +42,15 @@ def handle(app, req: Request) -> Response:
             return json_response(200, {"reset": True})
         if route == ("POST", "/_sim/expire_tokens"):
             return json_response(200, {"expired": expire_all_tokens(app.state)})
+        if route == ("POST", "/_sim/sync_assign"):
+            with app.state.lock:
+                assigned = assign_many(app.state, body["app_id"], int(body["count"]), body.get("profile"),
+                                       int(body.get("first", 1)))
+            return json_response(200, {"assigned": assigned})
+        if route == ("POST", "/_sim/sync_drift"):
+            with app.state.lock:
+                keys = plant_drift(app.state, body["app_id"], body["kind"], int(body.get("count", 1)))
+            return json_response(200, {"kind": body["kind"], "keys": keys})
         if route == ("GET", "/_sim/info"):
             return json_response(200, app.info())
     except (ValueError, KeyError, IndexError, TypeError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from . import okta_render as render
 from .okta_apps import get_app, schema_properties
 from .paging import paged
+from .salesforce_provisioning import deactivate_user, push_user
 from .state import now_iso
 from .wire import OktaFailure, json_response, no_content, not_found, validation_failed
 
@@ -97,6 +98,7 @@ def assign_user(ctx, req):
         credentials = {"userName": user["profile"]["login"], **credentials}
         credentials.pop("password", None)
         record = state.set_direct_assignment(app["id"], user["id"], credentials, merged_profile)
+        push_user(state, app["id"], record)
         return json_response(200, render.render_app_user(state, req.base_url, app["id"], record, False))
 
 
@@ -117,6 +119,7 @@ def update_app_user(ctx, req):
         if credentials:
             record["credentials"] = {**record["credentials"], **{k: v for k, v in credentials.items() if k != "password"}}
         record["lastUpdated"] = now_iso()
+        push_user(state, app["id"], record)
         return json_response(200, render.render_app_user(state, req.base_url, app["id"], record, False))
 
 
@@ -132,6 +135,8 @@ def unassign_user(ctx, req):
                               ["The user is assigned to the app through a group (scope GROUP); remove the group "
                                "assignment or the group membership instead."])
         state.remove_direct_assignment(app["id"], record["id"])
+        if record["id"] not in state.data["okta"]["app_users"][app["id"]]:
+            deactivate_user(state, app["id"], record)
     return no_content()
 
 
@@ -170,6 +175,10 @@ def assign_group(ctx, req):
         if group is None:
             raise not_found(f"{req.params['group_id']} (UserGroup)")
         record = state.set_group_assignment(app["id"], group["id"], priority, profile)
+        app_users = state.data["okta"]["app_users"][app["id"]]
+        for uid in state.data["okta"]["group_members"].get(group["id"], []):
+            if uid in app_users:
+                push_user(state, app["id"], app_users[uid])
         return json_response(200, render.render_app_group(state, req.base_url, app["id"], record, False))
 
 
@@ -179,5 +188,9 @@ def unassign_group(ctx, req):
     with state.lock:
         if req.params["group_id"] not in state.data["okta"]["app_groups"][app["id"]]:
             raise not_found(f"{req.params['group_id']} (ApplicationGroupAssignment)")
+        before = dict(state.data["okta"]["app_users"][app["id"]])
         state.remove_group_assignment(app["id"], req.params["group_id"])
+        for uid, record in before.items():
+            if uid not in state.data["okta"]["app_users"][app["id"]]:
+                deactivate_user(state, app["id"], record)
     return no_content()

@@ -80,10 +80,12 @@ def render_app_user(state, base: str, app_id: str, record: dict, expand_user: bo
     okta = state.data["okta"]
     pushing = "PUSH_NEW_USERS" in app_features(state, app_id)
     out = {
-        "id": record["id"], "externalId": None, "created": record.get("created"),
+        "id": record["id"], "externalId": record.get("externalId") if pushing else None, "created": record.get("created"),
         "lastUpdated": record.get("lastUpdated"), "scope": record["scope"],
-        "status": "PROVISIONED" if pushing else "ACTIVE", "statusChanged": record.get("created"),
-        "passwordChanged": None, "syncState": "SYNCHRONIZED" if pushing else "DISABLED", "lastSync": None,
+        # status / syncState: what a push left (salesforce_provisioning.plant_drift sets other values)
+        "status": record.get("status") or ("PROVISIONED" if pushing else "ACTIVE"), "statusChanged": record.get("created"),
+        "passwordChanged": None, "syncState": record.get("syncState") or ("SYNCHRONIZED" if pushing else "DISABLED"),
+        "lastSync": record.get("lastUpdated") if pushing else None,
         "credentials": copy.deepcopy(record.get("credentials") or {}),
         "profile": copy.deepcopy(record.get("profile") or {}),
         "_links": {"app": href(base, f"/api/v1/apps/{app_id}"), "user": href(base, f"/api/v1/users/{record['id']}")},

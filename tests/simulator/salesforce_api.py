@@ -13,12 +13,14 @@ from xml.sax.saxutils import escape
 
 from .salesforce_login import LoginFault, check_credentials, record_login
 from .salesforce_schema import describe, object_name
-from .soql import SoqlError, run_query
+from .soql import SoqlError, query_more, run_query
 from .wire import Request, Response
 
 PARTNER_NS = "urn:partner.soap.sforce.com"
 SOAP_PATH = re.compile(r"^/services/Soap/u/(?P<version>\d+\.\d+)(?:/[\w]+)?/?$")
 QUERY_PATH = re.compile(r"^/services/data/v(?P<version>\d+\.\d+)/query/?$")
+QUERY_MORE_PATH = re.compile(r"^/services/data/v(?P<version>\d+\.\d+)/query/(?P<locator>01g\w+-\d+)/?$")
+BATCH_SIZE = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
 DESCRIBE_PATH = re.compile(r"^/services/data/v(?P<version>\d+\.\d+)/sobjects/(?P<object>\w+)/describe/?$")
 
 # SOAP login() answers when the call is off or gone, as Salesforce words them:
@@ -137,7 +139,7 @@ def rest(request: Request, state) -> Response:
     if session["password_expired"]:
         return _rest_error(403, "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
                            "The users password has expired, you must call SetPassword before attempting any other API operations")
-    match = QUERY_PATH.match(request.path) or DESCRIBE_PATH.match(request.path)
+    match = QUERY_PATH.match(request.path) or QUERY_MORE_PATH.match(request.path) or DESCRIBE_PATH.match(request.path)
     if not match:
         return _rest_error(404, "NOT_FOUND", "The requested resource does not exist")
     if request.method != "GET":
@@ -150,9 +152,14 @@ def rest(request: Request, state) -> Response:
             result = describe(state.data["salesforce"]["org"], sobject, f"/services/data/v{match.group('version')}")
         return Response(200, json.dumps(result).encode(), {"Content-Type": "application/json;charset=UTF-8"})
     prefix = f"/services/data/v{match.group('version')}"
+    options = BATCH_SIZE.search(request.headers.get("sforce-query-options", ""))
     try:
         with state.lock:
-            result = run_query(state.data["salesforce"], request.arg("q", ""), prefix)
+            if match.re is QUERY_MORE_PATH:
+                result = query_more(state.sf_query_cursors, match.group("locator"), prefix)
+            else:
+                result = run_query(state.data["salesforce"], request.arg("q", ""), prefix, state.sf_query_cursors,
+                                   int(options.group(1)) if options else None)
     except SoqlError as exc:
         return _rest_error(exc.status, exc.code, exc.message)
     return Response(200, json.dumps(result).encode(), {"Content-Type": "application/json;charset=UTF-8"})

@@ -22,8 +22,10 @@ FIELDS = {
     "User": [
         ("Id", "id", "User ID"), ("Username", "string", "Username"), ("Name", "string", "Full Name"),
         ("Email", "email", "Email"), ("IsActive", "boolean", "Active"), ("UserType", "picklist", "User Type"),
-        ("ProfileId", "reference", "Profile ID"),
+        ("ProfileId", "reference", "Profile ID"), ("UserRoleId", "reference", "Role ID"),
+        ("FederationIdentifier", "string", "Federation ID"), ("LastLoginDate", "datetime", "Last Login"),
     ],
+    "UserRole": [("Id", "id", "Role ID"), ("Name", "string", "Name")],
     "Profile": [
         ("Id", "id", "Profile ID"), ("Name", "string", "Name"),
         ("IsSsoEnabled", "boolean", "Is Single Sign-On Enabled"),
@@ -46,11 +48,12 @@ FIELDS = {
         ("OrganizationType", "picklist", "Edition"), ("InstanceName", "string", "Instance Name"),
     ],
 }
-KEY_PREFIXES = {"User": "005", "Profile": "00e", "PermissionSet": "0PS", "PermissionSetAssignment": "0Pa",
+KEY_PREFIXES = {"User": "005", "Profile": "00e", "UserRole": "00E", "PermissionSet": "0PS", "PermissionSetAssignment": "0Pa",
                 "Organization": "00D"}
 # (object, relationship name) -> (reference field, related object)
 RELATIONSHIPS = {
     ("User", "Profile"): ("ProfileId", "Profile"),
+    ("User", "UserRole"): ("UserRoleId", "UserRole"),
     ("PermissionSetAssignment", "PermissionSet"): ("PermissionSetId", "PermissionSet"),
     ("PermissionSetAssignment", "Assignee"): ("AssigneeId", "User"),
 }

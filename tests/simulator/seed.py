@@ -210,7 +210,8 @@ def build_state(seed: dict) -> dict:
 
 SF_USER_DEFAULTS = {"id": None, "password": "", "security_token": "", "profile": "Standard User", "permission_sets": [],
                     "is_active": True, "user_type": "Standard", "password_expired": False, "locked": False,
-                    "locked_at": None, "failed_logins": 0, "login_fault": None}
+                    "locked_at": None, "failed_logins": 0, "login_fault": None, "role": None,
+                    "federation_identifier": None, "last_login_date": None}
 
 
 def sf_id(prefix: str, name: str) -> str:
@@ -232,6 +233,8 @@ def normalise_salesforce(sf: dict) -> dict:
         profile.setdefault("id", sf_id("00e", name))
     for name, perm_set in sf.setdefault("permission_sets", {}).items():
         perm_set.setdefault("id", sf_id("0PS", name))
+    for name, role in sf.setdefault("roles", {}).items():
+        role.setdefault("id", sf_id("00E", name))
     return sf
 
 
@@ -246,6 +249,7 @@ def _salesforce_state(sf_seed: dict) -> dict:
     org.update(sf_seed.get("org", {}))
     return normalise_salesforce({"org": org, "profiles": copy.deepcopy(sf_seed.get("profiles", {})),
                                  "permission_sets": copy.deepcopy(sf_seed.get("permission_sets", {})),
+                                 "roles": copy.deepcopy(sf_seed.get("roles", {})),
                                  "users": copy.deepcopy(sf_seed.get("users") or {})})
 
 

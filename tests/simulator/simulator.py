@@ -178,6 +178,16 @@ class Simulator:
         self._control("POST", "reset", body)
         self._info = self._control("GET", "info")
 
+    def assign_with_provisioning(self, app_id: str, count: int, profile: dict | None = None, first: int = 1) -> int:
+        """Assign `count` active Okta users (from the `first`-th) directly, pushing each to Salesforce as Okta would."""
+        return self._control("POST", "sync_assign", {"app_id": app_id, "count": count, "profile": profile,
+                                                     "first": first})["assigned"]
+
+    def plant_drift(self, app_id: str, kind: str, count: int = 1) -> list:
+        """Make `count` users disagree between Okta and Salesforce in one way (salesforce_provisioning.DRIFT_KINDS);
+        returns the keys changed (app usernames, or new Salesforce usernames for unassigned_in_okta)."""
+        return self._control("POST", "sync_drift", {"app_id": app_id, "kind": kind, "count": count})["keys"]
+
     def expire_tokens(self) -> int:
         """Expire every OAuth access token issued so far (to test refresh on 401)."""
         return self._control("POST", "expire_tokens")["expired"]

@@ -1,7 +1,14 @@
-"""Just enough SOQL for the credentials test's three queries (contract section 4).
+"""Just enough SOQL for the credentials test's three queries (contract section 4) and the sync-health
+module's User list.
 
 `SELECT f, Rel.f FROM Object [WHERE Field = 'value'] [LIMIT n]` over User,
 PermissionSetAssignment and Organization, answered from the simulated Salesforce org.
+Answers come in batches as Salesforce sends them: "up to 2,000 records can be returned at a time",
+and a longer result has `done: false` and a `nextRecordsUrl` (a query locator,
+`/services/data/vXX.X/query/01g...-2000`) that returns the next batch (Salesforce REST API Developer
+Guide, "Query" and "Query More Results" resources). The org's `query_batch_size` (default 2000) sets
+the batch; a request's `Sforce-Query-Options: batchSize=n` header (200 to 2,000, "Query Options
+Header") asks for smaller ones.
 Every field path is checked against the org's fields (salesforce_schema.py) before any row is read,
 as Salesforce does: a field the org lacks fails the whole query with INVALID_FIELD, even when no row
 would match.
@@ -34,8 +41,12 @@ def _profile_owned_set(profile_name: str, profile: dict) -> dict:
 
 def _user_row(sf: dict, user: dict) -> dict:
     profile = sf["profiles"].get(user.get("profile"), {})
+    role = sf.get("roles", {}).get(user.get("role")) if user.get("role") else None
     return {"Id": user["id"], "Username": user["username"], "Name": user.get("full_name"), "Email": user.get("email"),
             "IsActive": bool(user.get("is_active", True)), "UserType": user.get("user_type", "Standard"),
+            "FederationIdentifier": user.get("federation_identifier"), "LastLoginDate": user.get("last_login_date"),
+            "UserRoleId": role["id"] if role else None,
+            "UserRole": {"Id": role["id"], "Name": user["role"]} if role else None,
             "ProfileId": profile.get("id"),
             "Profile": {"Id": profile.get("id"), "Name": user.get("profile"),
                         "IsSsoEnabled": bool(profile.get("IsSsoEnabled")),
@@ -71,7 +82,7 @@ def _rows(sf: dict, sobject: str) -> list:
     return [_org_row(sf["org"])]
 
 
-RELATED = {"Profile": "Profile", "PermissionSet": "PermissionSet"}
+RELATED = {"Profile": "Profile", "PermissionSet": "PermissionSet", "UserRole": "UserRole"}
 OBJECTS = {"user": "User", "permissionsetassignment": "PermissionSetAssignment", "organization": "Organization"}
 
 
@@ -99,8 +110,11 @@ def _check_fields(sf: dict, soql: str, sobject: str, paths: list) -> None:
 def _project(row: dict, fields: list, sobject: str, url_prefix: str) -> dict:
     out = {"attributes": {"type": sobject, "url": f"{url_prefix}/sobjects/{sobject}/{row['Id']}"}}
     for path in fields:
-        value = _field(row, path, sobject)
         parts = path.split(".")
+        if len(parts) > 1 and _field(row, parts[0], sobject) is None:
+            out[parts[0]] = None   # an empty lookup (a user without a role): Salesforce answers null for the relationship
+            continue
+        value = _field(row, path, sobject)
         node, node_type = out, sobject
         for depth, part in enumerate(parts[:-1]):
             related = RELATED.get(part, part)
@@ -112,7 +126,38 @@ def _project(row: dict, fields: list, sobject: str, url_prefix: str) -> dict:
     return out
 
 
-def run_query(sf: dict, soql: str, url_prefix: str) -> dict:
+def run_query(sf: dict, soql: str, url_prefix: str, cursors: dict | None = None, batch_size: int | None = None) -> dict:
+    """The first batch of the query's answer; the rest waits in `cursors` under the locator of `nextRecordsUrl`."""
+    answer = _all_records(sf, soql, url_prefix)
+    limit = max(200, min(2000, int(batch_size or sf["org"].get("query_batch_size") or 2000)))
+    if cursors is None or len(answer["records"]) <= limit:
+        return answer
+    locator = f"01gSIM{len(cursors) + 1:09d}"
+    cursors[locator] = (answer["records"], limit)
+    return _batch(answer["records"], 0, limit, locator, url_prefix)
+
+
+def _batch(records: list, start: int, limit: int, locator: str, url_prefix: str) -> dict:
+    end = start + limit
+    out = {"totalSize": len(records), "done": end >= len(records), "records": records[start:end]}
+    if end < len(records):
+        out["nextRecordsUrl"] = f"{url_prefix}/query/{locator}-{end}"
+    return out
+
+
+def query_more(cursors: dict, locator_and_start: str, url_prefix: str) -> dict:
+    """The batch of `nextRecordsUrl` (`01g...-2000`); INVALID_QUERY_LOCATOR for one this org did not issue."""
+    locator, _sep, start = locator_and_start.rpartition("-")
+    if locator not in cursors or not start.isdigit():
+        raise SoqlError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
+    records, limit = cursors[locator]
+    answer = _batch(records, int(start), limit, locator, url_prefix)
+    if answer["done"]:
+        cursors.pop(locator, None)
+    return answer
+
+
+def _all_records(sf: dict, soql: str, url_prefix: str) -> dict:
     match = QUERY.match(soql or "")
     if not match:
         raise SoqlError(400, "MALFORMED_QUERY", f"unexpected token in query: {soql!r}")

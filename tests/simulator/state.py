@@ -62,6 +62,8 @@ class SimState:
             self.dpop_nonces = {}        # "token" | "api" -> {nonce: expires}
             self.oauth_secrets = set()   # assertions, proofs and access tokens seen: canaries for output scans
             self.sf_sessions = {}        # sessionId -> {username, password_expired}
+            self.sf_query_cursors = {}   # query locator -> (records, batch size): SOQL answers still to fetch
+            self.sync_drifted = {}       # app id -> Okta user ids a sync_drift control call changed
             self.rebuild_indexes()
 
     def rebuild_indexes(self) -> None:
