@@ -54,7 +54,9 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import (
     SecretScrubber,
     plain_http_problem,
+    token_appended_problem,
     transport_failure,
+    whitespace_problem,
 )
 
 DEFAULT_API_VERSION = "64.0"
@@ -337,9 +339,34 @@ def soap_login(session, endpoint: LoginEndpoint, username: str, password: str, s
     return LoginAnswer(session_id=session_id, instance=instance, **fields)
 
 
+@contextlib.contextmanager
+def api_user_session(params: dict):
+    """A simple-salesforce `Salesforce` client logged in as the API user of the sf_* options, for read-only queries.
+
+    Yields (client, answer). Bad options raise SalesforceInputError and whitespace in the secrets refuses the login,
+    both before anything is sent; a refused login raises SalesforceLoginError and is never sent again (one login per
+    run, as for the credentials test). The client holds the session id, not the password, so it cannot log in again.
+    """
+    endpoint = login_endpoint(params.get("sf_domain"), params.get("sf_login_url"), params.get("sf_api_version"))
+    verify = tls_verify_setting(params.get("sf_validate_certs", True), params.get("sf_ca_path"))
+    timeout = float(params.get("sf_timeout") or 30)
+    password, token = params.get("sf_password") or "", params.get("sf_security_token") or ""
+    for option, value in (("sf_password", password), ("sf_security_token", token)):
+        problem = whitespace_problem(option, value)
+        if problem:
+            raise SalesforceInputError(f"{problem}: remove it. No login was attempted.")
+    appended = token_appended_problem(password, token)
+    if appended:
+        raise SalesforceInputError(f"{appended}. No login was attempted.")
+    with build_session(timeout, verify) as session, insecure_request_warnings_silenced():
+        answer = soap_login(session, endpoint, params["sf_username"], password, token, timeout)
+        yield Salesforce(session_id=answer.session_id, instance=answer.instance, session=session,
+                         version=endpoint.api_version), answer
+
+
 # ---------------------------------------------------------------- describe and SOQL
 
-def _query_error(error: Exception, host: str, timeout: float) -> str:
+def query_error(error: Exception, host: str, timeout: float) -> str:
     """Why a describe or query failed: Salesforce's status and error code, or what went wrong on the way."""
     if isinstance(error, SalesforceError):
         content = error.content
@@ -358,14 +385,14 @@ def _existing_fields(client, sobject: str, wanted: tuple, records: FitnessRecord
     try:
         described = getattr(client, sobject).describe()
     except Exception as error:  # pylint: disable=broad-exception-caught
-        records.describe_errors[sobject] = f"the {sobject} describe failed: {_query_error(error, host, timeout)}"
+        records.describe_errors[sobject] = f"the {sobject} describe failed: {query_error(error, host, timeout)}"
         return wanted
     names = {str(item.get("name")).lower() for item in (described or {}).get("fields") or [] if isinstance(item, dict)}
     return tuple(name for name in wanted if name.lower() in names)
 
 
 def _failure(what: str, error: Exception, records: FitnessRecords, host: str, timeout: float) -> str:
-    reason = f"the {what} query failed: {_query_error(error, host, timeout)}"
+    reason = f"the {what} query failed: {query_error(error, host, timeout)}"
     if records.describe_errors:
         reason += f" (the fields could not be listed first: {'; '.join(records.describe_errors.values())})"
     return reason
@@ -419,5 +446,5 @@ def read_fitness_records(session, answer: LoginAnswer, api_version: str, timeout
         if not rows:
             records.organization_error = "the Organization query returned no record"
     except Exception as error:  # pylint: disable=broad-exception-caught
-        records.organization_error = f"the Organization query failed: {_query_error(error, host, timeout)}"
+        records.organization_error = f"the Organization query failed: {query_error(error, host, timeout)}"
     return records
