@@ -11,7 +11,8 @@ Figures (each line names its figure, the numbers, the targets and whether they a
   idempotent_rerun_<figure>            the rerun after each rate-limited run
 
 Usage: python -m tests.bench [--users 2000] [--latency-ms 30] [--uri-users 200|all] [--rate-limit 100 --rate-window 1]
-                             [--only speedup|rate|rate-short|rate-long]
+                             [--only speedup|rate|rate-short|rate-long|sync]
+(sync: okta_sf_sync_info, see tests/bench/sync_health.py)
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from tests.ansible_env import ensure_collection_link
+from tests.bench import sync_health
 from tests.bench.playbooks import module_play, run_playbook, uri_play
 from tests.simulator import Simulator
 
@@ -199,11 +201,15 @@ def main(argv=None):
     parser.add_argument("--long-window-limit", type=int, default=500,
                         help="second rate-limit run: requests per long window (Okta's windows are about 60 s)")
     parser.add_argument("--long-window", type=float, default=10.0, help="second rate-limit run: window length")
-    parser.add_argument("--only", choices=["speedup", "rate", "rate-short", "rate-long"],
+    parser.add_argument("--only", choices=["speedup", "rate", "rate-short", "rate-long", "sync"],
                         help="run one part only (rate: both rate-limited figures; rate-short / rate-long: one of them)")
     args = parser.parse_args(argv)
     ensure_collection_link()
     started = time.monotonic()
+    if args.only in (None, "sync"):   # okta_sf_sync_info: tests/bench/sync_health.py, its own simulator and sizes
+        sync_health.run_figures()
+        if args.only == "sync":
+            return
     with tempfile.TemporaryDirectory(prefix="okta-bench-") as workdir:
         with Simulator(seed=seed(args.users), workdir=Path(workdir) / "sim", subprocess=True) as sim:
             if args.only in (None, "speedup"):
