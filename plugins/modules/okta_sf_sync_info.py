@@ -21,7 +21,7 @@ description:
   - C(okta_sync_problems) - Okta app users whose C(syncState) is C(ERROR) or C(OUT_OF_SYNC), or whose C(status) is not
     provisioned (neither C(PROVISIONED) nor C(ACTIVE)), with the meaning Okta gives that state.
   - C(in_sync) - matched, active, same profile and role, and provisioned without a sync problem in Okta.
-  - The problem categories are independent observations: a user in C(ERROR) in Okta who is also missing in Salesforce
+  - The problem categories are independent observations. A user in C(ERROR) in Okta who is also missing in Salesforce
     is counted in both. RV(healthy) is true when every problem count is 0.
   - Read-only. It sends GET requests to Okta, and one SOAP login, describes and SOQL SELECT queries to Salesforce.
     It never reports C(changed).
@@ -144,8 +144,8 @@ counts:
   returned: success
   type: dict
   contains:
-    missing_in_salesforce: {description: Assigned in Okta, not found in Salesforce, type: int, returned: always}
-    inactive_in_salesforce: {description: Assigned in Okta, inactive in Salesforce, type: int, returned: always}
+    missing_in_salesforce: {description: "Assigned in Okta, not found in Salesforce", type: int, returned: always}
+    inactive_in_salesforce: {description: "Assigned in Okta, inactive in Salesforce", type: int, returned: always}
     profile_or_role_differs: {description: Salesforce profile or role differs from Okta's app-user profile, type: int, returned: always}
     unassigned_in_okta: {description: Active standard Salesforce users with no Okta app user, type: int, returned: always}
     okta_sync_problems: {description: "Okta app users in C(ERROR) or C(OUT_OF_SYNC), or not provisioned", type: int, returned: always}
