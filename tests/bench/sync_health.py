@@ -23,7 +23,6 @@ import argparse
 import copy
 import json
 import math
-import os
 import stat
 import sys
 import tempfile

@@ -32,6 +32,8 @@ MODULES = {
     "okta_sf_provisioning_info": {"app_id": SALESFORCE_APP},
     "okta_sf_credentials_test": dict(SF_OPTIONS, app_id=SALESFORCE_APP, sf_username=API_USER,
                                      sf_password="{{ sf_password }}", sf_security_token="{{ sf_security_token }}"),
+    "okta_sf_sync_info": dict(SF_OPTIONS, app_id=SALESFORCE_APP, sf_username=API_USER,
+                              sf_password="{{ sf_password }}", sf_security_token="{{ sf_security_token }}"),
 }
 # What each domain error adds to the failed result besides msg.
 FIELDS = {"OktaApiError": "okta_error", "CredentialsRejected": "fault_code", "PublishedApiOnly": "admin_url",
@@ -182,3 +184,4 @@ def test_one_result_vocabulary_across_the_four_modules(simulator, run_playbook):
         assert statuses == ["ENABLED"] * 2
     assert run.result("okta_sf_provisioning_info")["changed"] is False
     assert run.result("okta_sf_credentials_test")["changed"] is False
+    assert run.result("okta_sf_sync_info")["changed"] is False

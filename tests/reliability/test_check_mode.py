@@ -45,6 +45,7 @@ TASKS = [
     module_task("unassign", "okta_app_assignment", dict(ASSIGN, state="absent")),
     module_task("read one app", "okta_sf_provisioning_info", {"app_label": "Salesforce.com"}),
     module_task("read every app", "okta_sf_provisioning_info", {}),
+    module_task("sync health", "okta_sf_sync_info", dict(SF_LOGIN, app_label="Salesforce.com")),
 ]
 
 # What check mode must still say for the main cases: the drift of each state (or its refusal).

@@ -22,7 +22,7 @@ INVENTORY = REPO / "playbooks" / "inventory" / "orgs.yml"
 ROLE_OUTPUT = {"okta_sf_result"}
 PLAYBOOK_VARIABLES = {"okta_sf_hosts", "okta_sf_fail_on_drift", "okta_sf_audit"}
 # Module names also match the variable pattern where comments name them.
-MODULES = {"okta_sf_provisioning", "okta_sf_provisioning_info", "okta_sf_credentials_test"}
+MODULES = {"okta_sf_provisioning", "okta_sf_provisioning_info", "okta_sf_credentials_test", "okta_sf_sync_info"}
 # A variable name, not a module (idm.okta_salesforce.okta_sf_...), a YAML anchor or a path.
 VARIABLE = re.compile(r"(?<![\w.&*/])okta_sf_[a-z0-9_]+")
 

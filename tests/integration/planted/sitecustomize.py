@@ -45,6 +45,7 @@ PLANTED = {
     "AssignmentInputError": ("_assignments", lambda cls: cls("planted AssignmentInputError")),
     "AssignmentWritesFailed": ("_assignments", lambda cls: cls("planted AssignmentWritesFailed", failures=[{"user": "x"}])),
     "SalesforceInputError": ("_salesforce", lambda cls: cls("planted SalesforceInputError")),
+    "SyncHealthError": ("_sync_health", lambda cls: cls("planted SyncHealthError")),
 }
 
 
