@@ -40,6 +40,11 @@ def handle(app, req: Request) -> Response:
             return json_response(200, {"reset": True})
         if route == ("POST", "/_sim/expire_tokens"):
             return json_response(200, {"expired": expire_all_tokens(app.state)})
+        if route == ("GET", "/_sim/faults"):
+            return json_response(200, app.fault_counts())
+        if route == ("DELETE", "/_sim/faults"):
+            app.clear_fault_counts()
+            return json_response(200, {"cleared": True})
         if route == ("GET", "/_sim/info"):
             return json_response(200, app.info())
     except (ValueError, KeyError, IndexError, TypeError) as exc:
