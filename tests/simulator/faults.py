@@ -10,6 +10,8 @@ Two moments:
   times) and `after_rate` (that share of the writes, chosen by the seeded RNG), lost as one of `after_kinds`:
   "reset" (connection reset), "502" (a gateway page) or "timeout" (the answer held `timeout_seconds`, past the
   client's timeout). Writes are POST/PUT/DELETE/PATCH under /api and the token endpoint (family "oauth2").
+  With `after_once`, each method and path loses at most one answer (with `after_rate: 1.0`: the first write
+  to every endpoint loses its answer, and its resend is answered).
 
 Every injected fault is counted here, by kind, from the moment it is decided (`counts()`); tests read the
 counts through `GET /_sim/faults`, never from their own tally.
@@ -51,6 +53,7 @@ class FaultInjector:
         self.random = random.Random()
         self.count = 0
         self.dropped_after = {}
+        self.lost_once = set()
         self.injected = collections.Counter()   # log `fault` value -> times injected (kept across config changes)
 
     def _sync(self) -> None:
@@ -59,6 +62,7 @@ class FaultInjector:
             self.random = random.Random(self.config.faults.get("seed"))
             self.count = 0
             self.dropped_after = {}
+            self.lost_once = set()
 
     def _families(self) -> set:
         return set(self.config.faults.get("families") or OKTA_FAMILIES)
@@ -122,9 +126,13 @@ class FaultInjector:
         kinds = [str(kind) for kind in (faults.get("after_kinds") or AFTER_KINDS)]
         with self.lock:
             self._sync()
+            once_key = f"{method} {path}"
+            if faults.get("after_once") and once_key in self.lost_once:
+                return None
             if self.random.random() >= rate:
                 return None
             kind = kinds[self.random.randrange(len(kinds))]
+            self.lost_once.add(once_key)
         if kind == "reset":
             return self._mark(Response(0, drop=True), "after_reset")
         if kind == "502":

@@ -78,3 +78,10 @@ def test_a_salesforce_login_by_okta_repeated_without_read_back_is_applied_twice(
     assert okta.get(f"{SF_APP}/connections/default").status_code == 200
     assert connect(okta, sim, secret(sim)).status_code == 200                   # a second resend: one too many
     assert sim.fault_counts()["writes_applied_twice"] == 1
+
+
+def test_after_once_loses_the_first_answer_of_each_endpoint_only(okta, sim):
+    sim.configure(faults={"after_rate": 1.0, "after_kinds": ["502"], "after_once": True})
+    assert [okta.put(GROUP_PATH, json={"priority": n}).status_code for n in range(3)] == [502, 200, 200]
+    assert okta.delete(GROUP_PATH).status_code == 502       # another method: its own first answer
+    assert sim.fault_counts()["injected"] == {"after_502": 2}
