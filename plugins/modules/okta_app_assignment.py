@@ -124,11 +124,11 @@ options:
         each of O(users) and O(groups) that is given. Users assigned through a group are never removed.
       - Removing an assignment deprovisions the user in the app (for Salesforce, Okta deactivates the user
         when deprovisioning is enabled). No email is sent to the user.
-      - The writes go in this order, whatever the mode: group assignments (adds and updates), then user adds
-        and updates, then removals. No removal is sent when any add or update of the run failed: each is listed
+      - The writes go in this order, in every mode; group assignments (adds and updates), then user adds
+        and updates, then removals. No removal is sent when any add or update of the run failed; each is listed
         in RV(not_removed) with the reason, and the task fails naming the failed writes.
       - A user removed from its direct assignment who is a member of a listed group (a user moving from a direct
-        assignment to a group) keeps the app through the group: the direct assignment is removed only after the
+        assignment to a group) keeps the app through the group. The direct assignment is removed only after the
         group's assignment reads back from Okta; if it cannot be confirmed, the user is listed in RV(not_removed).
       - Only with O(state=present).
       - An empty O(users) or O(groups) list is refused with O(exclusive=true), as it would remove every assignment of
