@@ -62,8 +62,8 @@ def test_compact_keeps_short_listings_whole():
 # ---------------------------------------------------------------- safe exclusive
 
 def _exclusive_plan():
-    users = {user.id: user for user in (assigned_user("a", profile={"role": "Old"}), assigned_user("b"),
-                                         assigned_user("g", scope="GROUP"))}
+    listed = (assigned_user("a", profile={"role": "Old"}), assigned_user("b"), assigned_user("g", scope="GROUP"))
+    users = {user.id: user for user in listed}
     groups = {"00gold": AssignedGroup(id="00gold", name="Old", priority=1, profile={})}
     plan = Plan()
     plan_changes(GROUPS, [WantedGroup(name="Sales", resolved_id="00gsales", resolved_key="Sales")], groups,
