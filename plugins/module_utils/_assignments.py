@@ -413,5 +413,8 @@ def failure_message(result):
                      f"{failure.get('summary') or ''}{causes} (request id {failure.get('request_id') or 'none'})")
     more = f"; and {len(failed) - FAILURES_IN_MESSAGE} more (see 'failures')" if len(failed) > FAILURES_IN_MESSAGE else ""
     done = f"{len(result['added'])} added, {len(result['updated'])} updated, {len(result['removed'])} removed"
-    return (f"{len(failed)} assignment write(s) failed; the others were applied ({done}). Failures: "
+    held = sum(1 for entry in result.get("not_removed") or [] if entry["reason"].startswith("not sent"))
+    held_back = (f" {held} removal(s) were not sent, since removals wait until every add and update succeeded "
+                 "(see 'not_removed').") if held else ""
+    return (f"{len(failed)} assignment write(s) failed; the others were applied ({done}).{held_back} Failures: "
             + "; ".join(shown) + more + ". Fix the cause and run the task again: it completes what is missing.")
