@@ -241,13 +241,83 @@ class Change:
     target_id: str
     body: dict | None = None
     wanted: object = None           # the WantedUser/WantedGroup behind an add or update
+    covered_by: tuple = ()          # a user removal: the listed groups (id, name) the user is a member of
+
+    @property
+    def phase(self):
+        """When it is sent: group adds and updates (0), then user adds and updates (1), then removals (2).
+
+        Removals go last, and only once every add and update succeeded: a user moving from a direct
+        assignment to a listed group keeps the app through the group before the direct one goes, and a run
+        whose adds failed removes nobody (Okta deprovisions an unassigned user in Salesforce).
+        """
+        if self.action == "remove":
+            return 2
+        return 0 if self.kind == "group" else 1
 
 
 @dataclass
 class Plan:
     changes: list = field(default_factory=list)
     unchanged: int = 0
-    not_removed: list = field(default_factory=list)   # [{"user", "reason"}]
+    not_removed: list = field(default_factory=list)   # [{"user" or "group", "reason"}]
+
+    @property
+    def removals(self):
+        return [change for change in self.changes if change.action == "remove"]
+
+    def ordered(self):
+        """The changes in the order they are sent (see `Change.phase`), stable within a phase."""
+        return sorted(self.changes, key=lambda change: change.phase)
+
+
+def parse_max_removals(value):
+    """`max_removals` as (count, percent): an int or digit string is a count, "N%" a percentage (0-100).
+    None: no limit. Raises ValueError with what is wrong and what to give instead."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    percent = text.endswith("%")
+    number = text[:-1].strip() if percent else text
+    try:
+        amount = float(number) if percent else int(number)
+    except ValueError:
+        amount = None
+    if isinstance(value, bool) or amount is None or amount < 0 or (percent and amount > 100):
+        raise ValueError(f"max_removals must be a count (such as 20) or a percentage of the current assignments "
+                         f"(such as \"10%\", at most 100%), not {value!r}")
+    return (None, amount) if percent else (amount, None)
+
+
+def removal_limit(max_removals, current_count):
+    """The number of removals `max_removals` allows when `current_count` assignments exist (None: no limit).
+    A percentage is rounded down: "10%" of 25 assignments allows 2."""
+    parsed = parse_max_removals(max_removals)
+    if parsed is None:
+        return None
+    count, percent = parsed
+    return count if percent is None else int(current_count * percent // 100)
+
+
+def removable_count(current_by_kind):
+    """How many assignments a run could remove: direct user assignments and group assignments (the base of a
+    percentage `max_removals`). Users with the app only through a group are never removed, so not counted."""
+    return sum(1 for current_by_id in current_by_kind.values() for current in current_by_id.values()
+               if not group_scoped(current))
+
+
+def mark_covered(plan, listed_groups, members_by_group):
+    """Set `covered_by` on each user removal whose user is a member of a listed group.
+
+    `listed_groups`: {group id: name} of the groups the task lists (state=present); `members_by_group`:
+    {group id: set of user ids}. Such a user moves from a direct assignment to the group: the removal waits
+    until that group's assignment is confirmed.
+    """
+    for change in plan.removals:
+        if change.kind != "user":
+            continue
+        change.covered_by = tuple((gid, name) for gid, name in sorted(listed_groups.items())
+                                  if change.target_id in members_by_group.get(gid, ()))
 
 
 def same_value(wanted, current):

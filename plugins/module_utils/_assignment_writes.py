@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) idm.okta_salesforce contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Internal: send planned assignment writes concurrently; one failure never stops the others.
+"""Internal: send planned assignment writes concurrently; one failure never stops the others, but holds back
+every removal: group adds and updates go first, then user adds and updates, then removals, and removals only
+when all the adds and updates succeeded.
 
 Retry rules (the client applies them): PUT and DELETE are idempotent and retried; a profile update
 (POST .../users/{id}) sets absolute values, so it is retried as idempotent too. Assigning a user
@@ -24,7 +26,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_pl
     AssignedUser,
     user_update_body,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError, answer_may_be_lost
 
 ALREADY_ASSIGNED = "E0000062"
 
@@ -35,6 +37,7 @@ class WriteStatus(Enum):
     UNCHANGED = "unchanged"     # already so: nothing was needed
     UPDATED = "updated"         # an add found the user already assigned, then updated what differed
     FAILED = "failed"
+    NOT_SENT = "not_sent"       # a removal held back (see apply_changes): `reason` says why
 
 
 @dataclass
@@ -42,11 +45,7 @@ class WriteOutcome:
     change: object
     status: WriteStatus
     error: dict | None = None   # error_details() of a failed write
-
-
-def outcome_unknown(error):
-    """True when Okta may or may not have acted: a 5xx answer, or no answer at all."""
-    return isinstance(error, OktaApiError) and (error.status is None or error.status >= 500)
+    reason: str | None = None   # why a removal was NOT_SENT
 
 
 def error_details(error):
@@ -101,7 +100,7 @@ class AssignmentWriter:
         except OktaApiError as error:
             if error.error_code == ALREADY_ASSIGNED:
                 return self._complete_existing(change)
-            if not outcome_unknown(error):
+            if not answer_may_be_lost(error):
                 raise
             return self._after_lost_answer(change, error)
         return WriteStatus.DONE
@@ -124,7 +123,7 @@ class AssignmentWriter:
             except OktaApiError as again:
                 if again.error_code == ALREADY_ASSIGNED:
                     return self._complete_existing(change)
-                if not outcome_unknown(again):
+                if not answer_may_be_lost(again):
                     raise
                 error = again
         raise error
@@ -138,13 +137,25 @@ class AssignmentWriter:
                 self.client.post(self._users_path(change.target_id), json=body, idempotent=True)
         return WriteStatus.DONE
 
+    def unconfirmed_groups(self, groups):
+        """{group id: why} of the `groups` ({id: name}) that do not read back as assigned to the app."""
+        unconfirmed = {}
+        for gid, _name in sorted(groups.items()):
+            try:
+                self.client.get(self._groups_path(gid))
+            except OktaApiError as error:
+                unconfirmed[gid] = ("Okta answers that it is not assigned" if error.status == 404
+                                    else f"reading it back failed: {error}")
+        return unconfirmed
+
     def _delete(self, path, params=None):
+        """Remove an assignment the plan read as present. A 404 means it is gone, as wanted: most often the client's
+        retry of a DELETE whose first answer was lost after Okta applied it. Either way the removal is done."""
         try:
             self.client.delete(path, params=params)
         except OktaApiError as error:
             if error.status != 404:
                 raise
-            return WriteStatus.UNCHANGED    # already gone (for example a retried DELETE whose first answer was lost)
         return WriteStatus.DONE
 
     def _complete_existing(self, change):
@@ -162,14 +173,38 @@ class AssignmentWriter:
 
 
 def apply_changes(client, app_id, changes, max_workers=8, update_profiles=True):
-    """Send `changes` with up to `max_workers` concurrent requests; one outcome per change.
+    """Send `changes` phase by phase (group adds and updates, user adds and updates, then removals), each phase
+    with up to `max_workers` concurrent requests; one outcome per change, in the order sent.
 
-    User writes are queued before group writes, so users listed directly get a direct assignment
-    before a group assignment could make them group-scoped.
+    Removals are sent only when every add and update succeeded; otherwise each is NOT_SENT with the reason.
+    A user removal `covered_by` listed groups waits until each of them reads back as assigned to the app.
     """
     writer = AssignmentWriter(client, app_id, update_profiles)
-    ordered = sorted(changes, key=lambda change: change.kind != "user")
-    return map_concurrently(writer.apply, ordered, max_workers)
+    ordered = sorted(changes, key=lambda change: change.phase)
+    outcomes = []
+    for phase in (0, 1):
+        outcomes += map_concurrently(writer.apply, [change for change in ordered if change.phase == phase], max_workers)
+    removals = [change for change in ordered if change.phase == 2]
+    if not removals:
+        return outcomes
+    failed = [outcome for outcome in outcomes if outcome.status is WriteStatus.FAILED]
+    if failed:
+        reason = (f"not sent, because {len(failed)} add(s) or update(s) of this run failed: removals wait until every "
+                  "add and update has succeeded (Okta deprovisions unassigned users in Salesforce); fix the failures "
+                  "and run the task again")
+        return outcomes + [WriteOutcome(change, WriteStatus.NOT_SENT, reason=reason) for change in removals]
+    unconfirmed = writer.unconfirmed_groups({gid: name for change in removals for gid, name in change.covered_by})
+    to_send = []
+    for change in removals:
+        missing = [name for gid, name in change.covered_by if gid in unconfirmed]
+        if missing:
+            outcomes.append(WriteOutcome(change, WriteStatus.NOT_SENT, reason=(
+                f"not sent, because the user is a member of the listed group(s) {', '.join(missing)}, whose assignment "
+                f"could not be confirmed ({'; '.join(unconfirmed[gid] for gid, _name in change.covered_by if gid in unconfirmed)}): "
+                "the direct assignment goes only once the group's assignment is confirmed; run the task again")))
+        else:
+            to_send.append(change)
+    return outcomes + map_concurrently(writer.apply, to_send, max_workers)
 
 
 def map_concurrently(function, items, max_workers):

@@ -20,7 +20,11 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_pl
     USERS,
     Plan,
     before_after,
+    mark_covered,
+    parse_max_removals,
     plan_changes,
+    removable_count,
+    removal_limit,
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_writes import (
     WriteOutcome,
@@ -38,6 +42,8 @@ DEACTIVATED = "DEPROVISIONED"   # Okta refuses to assign deactivated users (E000
 MAX_TERMS = 50
 MAX_QUERY_BYTES = 6000
 SEARCH_PAGE_LIMIT = 200
+GROUP_MEMBERS_PAGE_LIMIT = 1000   # Okta's largest page of GET /api/v1/groups/{id}/users
+REMOVALS_IN_MESSAGE = 10
 
 
 class AssignmentInputError(InputError):
@@ -57,6 +63,7 @@ class AssignmentRequest:
     exclusive: bool = False
     update_profiles: bool = True
     max_workers: int = 8
+    max_removals: object = None   # None, a count, or "N%" of the current assignments
 
     def entries(self, kind):
         """The option of `kind` as given (None: not given)."""
@@ -266,6 +273,10 @@ def _check_request(request):
                 f"exclusive=true with an empty {kind.plural} list would remove every {kind.name} assignment of the app, "
                 f"so it is refused and nothing was changed. Check the variable that fills {kind.plural}; to leave "
                 f"{kind.plural} alone, omit the option; to remove assignments, list them with state=absent.")
+    try:
+        parse_max_removals(request.max_removals)
+    except ValueError as error:
+        raise AssignmentInputError(f"{error}. Nothing was changed.") from None
     if not 1 <= request.max_workers <= MAX_WORKERS:
         raise AssignmentInputError(f"max_workers must be between 1 and {MAX_WORKERS}, not {request.max_workers}")
 
@@ -304,6 +315,10 @@ def reconcile_assignments(client, app, request, check_mode=False):
     plan = Plan()
     for kind in managed:
         plan_changes(kind, wanted[kind], current[kind], request.state, request.exclusive, request.update_profiles, plan)
+    refuse_too_many_removals(app, plan, request.max_removals, removable_count(current))
+    if request.state == "present" and wanted[GROUPS] and any(change.kind == "user" for change in plan.removals):
+        listed = {group.resolved_id: group.label for group in wanted[GROUPS]}
+        mark_covered(plan, listed, group_members(client, listed, request.max_workers))
     diff = {"before": {}, "after": {}}
     for kind in managed:
         diff["before"][kind.plural], diff["after"][kind.plural] = before_after(kind, current[kind], wanted[kind], plan.changes)
@@ -318,10 +333,38 @@ def reconcile_assignments(client, app, request, check_mode=False):
     if result["failures"]:
         raise AssignmentWritesFailed(failure_message(result), **result)
     result["diff"] = diff
-    result["warnings"] = [f"{entry['user']} was not removed: {entry['reason']}." for entry in plan.not_removed]
+    result["warnings"] = [f"{entry.get('user') or entry.get('group')} was not removed: {entry['reason']}."
+                          for entry in result["not_removed"]]
     if not managed:
         result["warnings"].append(nothing_managed_warning(app, request))
     return result
+
+
+def group_members(client, groups, max_workers):
+    """{group id: set of member user ids} of `groups` ({id: name}), every page of each."""
+    def members(gid):
+        path = f"/api/v1/groups/{gid}/users"
+        return gid, {user.get("id") for user in client.paginate(path, params={"limit": GROUP_MEMBERS_PAGE_LIMIT})}
+    return dict(map_concurrently(members, sorted(groups), max_workers))
+
+
+def refuse_too_many_removals(app, plan, max_removals, current_count):
+    """Fail before any write when the plan removes more assignments than `max_removals` allows."""
+    limit = removal_limit(max_removals, current_count)
+    removals = plan.removals
+    if limit is None or len(removals) <= limit:
+        return
+    users = sum(1 for change in removals if change.kind == "user")
+    shown = ", ".join(change.label for change in removals[:REMOVALS_IN_MESSAGE])
+    more = f" and {len(removals) - REMOVALS_IN_MESSAGE} more" if len(removals) > REMOVALS_IN_MESSAGE else ""
+    allowed = (f"{limit}" if parse_max_removals(max_removals)[1] is None
+               else f"{limit}, {str(max_removals).strip()} of the {current_count} current direct user and group assignments")
+    raise AssignmentInputError(
+        f"Nothing was changed on app {app.get('label') or app['id']} ({app['id']}): this run would remove "
+        f"{len(removals)} assignment(s) ({users} user(s), {len(removals) - users} group(s): {shown}{more}), more than "
+        f"max_removals allows ({allowed}). Okta deprovisions unassigned users in Salesforce. If these removals are "
+        f"meant, set max_removals to {len(removals)} or more for this run; if not, check the users and groups lists "
+        "(with exclusive=true an entry missing from them is removed).", removals=len(removals), max_removals=limit)
 
 
 def nothing_managed_warning(app, request):
@@ -342,9 +385,12 @@ def _result(plan, outcomes):
     failures = []
     unchanged = plan.unchanged
     list_for = {"add": "added", "update": "updated", "remove": "removed"}
+    not_removed = list(plan.not_removed)
     for outcome in sorted(outcomes, key=lambda o: (o.change.kind != "user", o.change.label)):
         change = outcome.change
-        if outcome.status is WriteStatus.FAILED:
+        if outcome.status is WriteStatus.NOT_SENT:
+            not_removed.append({change.kind: change.label, "reason": outcome.reason})
+        elif outcome.status is WriteStatus.FAILED:
             failures.append({change.kind: change.label, "action": change.action, **outcome.error})
         elif outcome.status is WriteStatus.DONE:
             lists[list_for[change.action]].append(change.label)
@@ -353,7 +399,7 @@ def _result(plan, outcomes):
         else:
             unchanged += 1
     changed = any(lists.values())
-    return dict(changed=changed, unchanged=unchanged, failures=failures, not_removed=plan.not_removed, **lists)
+    return dict(changed=changed, unchanged=unchanged, failures=failures, not_removed=not_removed, **lists)
 
 
 def failure_message(result):
@@ -367,5 +413,8 @@ def failure_message(result):
                      f"{failure.get('summary') or ''}{causes} (request id {failure.get('request_id') or 'none'})")
     more = f"; and {len(failed) - FAILURES_IN_MESSAGE} more (see 'failures')" if len(failed) > FAILURES_IN_MESSAGE else ""
     done = f"{len(result['added'])} added, {len(result['updated'])} updated, {len(result['removed'])} removed"
-    return (f"{len(failed)} assignment write(s) failed; the others were applied ({done}). Failures: "
+    held = sum(1 for entry in result.get("not_removed") or [] if entry["reason"].startswith("not sent"))
+    held_back = (f" {held} removal(s) were not sent, since removals wait until every add and update succeeded "
+                 "(see 'not_removed').") if held else ""
+    return (f"{len(failed)} assignment write(s) failed; the others were applied ({done}).{held_back} Failures: "
             + "; ".join(shown) + more + ". Fix the cause and run the task again: it completes what is missing.")

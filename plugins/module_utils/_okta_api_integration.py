@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError, InputError
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError, answer_may_be_lost
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import admin_console_url
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import (
     SALESFORCE_FAULT_CODES,
@@ -257,11 +257,6 @@ def register_secret(client, secret):
         register(secret)
 
 
-def _answer_lost(error):
-    """A 5xx (but 501) or a transport error: Okta may have applied the write without our hearing of it."""
-    return error.status is None or (error.status >= 500 and error.status != _NOT_IMPLEMENTED)
-
-
 def _lost_twice(client, app_id, action, error, state):
     admin_url = admin_console_url(client.org_url, app_id)
     return SaveOutcomeUnknown(
@@ -292,7 +287,7 @@ def _send_reading_back(client, app_id, action, send, applied):
         try:
             return send()
         except OktaApiError as error:
-            if not _answer_lost(error):
+            if not answer_may_be_lost(error):
                 raise
             lost = error
         state = _read_back(client, app_id, action, lost)

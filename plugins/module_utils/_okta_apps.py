@@ -11,7 +11,11 @@ from __future__ import annotations
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OKTA_HOSTED_DOMAINS, OktaApiError
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import (
+    OKTA_HOSTED_DOMAINS,
+    OktaApiError,
+    answer_may_be_lost,
+)
 
 APPS_PAGE_SIZE = 200
 
@@ -46,6 +50,37 @@ def list_apps(client, app_name="salesforce"):
     """Every app instance of `app_name` in the org (all pages)."""
     name = str(app_name).replace('"', '\\"')
     return client.paginate("/api/v1/apps", params={"filter": f'name eq "{name}"', "limit": APPS_PAGE_SIZE})
+
+
+def apps_labelled(client, label, app_name="salesforce"):
+    """The `app_name` apps whose label is `label`, compared as Okta users see labels (case and outer spaces aside)."""
+    wanted = label.strip().lower()
+    return [app for app in list_apps(client, app_name) if (app.get("label") or "").strip().lower() == wanted]
+
+
+def create_app(client, body, params=None):
+    """POST a new app whose label no app of its name has yet; returns the app object.
+
+    A create is not idempotent: resent after a lost answer (reset, 5xx, timeout) it would make a second app
+    with the same label. So a lost answer is read back by label first: the app found is the one created;
+    only when none is found is the create sent again (at most max_retries times).
+    """
+    for attempt in range(client.max_retries + 1):
+        if attempt:
+            client.pause_before_retry(attempt)
+            found = apps_labelled(client, body["label"], body["name"])
+            if len(found) == 1:
+                return found[0]   # the create whose answer was lost did happen
+            if found:
+                raise AppLookupError(
+                    f"Okta's answer to the creation of app '{body['label']}' was lost, and {len(found)} apps with that "
+                    f"label exist now: {_describe(found)}. Keep one (set app_id to it) and delete the others.")
+        try:
+            return client.post("/api/v1/apps", json=body, params=params, idempotent=False)
+        except OktaApiError as error:
+            if not answer_may_be_lost(error) or attempt == client.max_retries:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _find_by_label(client, app_label, app_name):

@@ -184,6 +184,14 @@ class OktaApiError(CollectionError):
                 "request_id": self.request_id, "method": self.method, "path": self.path, "hint": self.hint}
 
 
+def answer_may_be_lost(error):
+    """True when Okta may have applied a write whose answer we did not get: no answer at all (reset, timeout)
+    or a 5xx but 501 (a gateway or server error after the request left). Such a write is read back before any
+    resend, unless resending it cannot repeat its effect."""
+    status = getattr(error, "status", 0)
+    return status is None or (status >= 500 and status != 501)
+
+
 class _NoCookies(http.cookiejar.DefaultCookiePolicy):
     """Accept no cookie from the API."""
 

@@ -19,8 +19,9 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps imp
     AppLookupError,
     admin_console_url,
     app_summary,
+    apps_labelled,
+    create_app,
     find_app,
-    list_apps,
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._desired_state import (
     MASK,
@@ -359,7 +360,7 @@ class ProvisioningReconciler:
         body = {"name": "salesforce", "label": self.wanted.app_label, "signOnMode": "SAML_2_0",
                 "settings": {"app": {"instanceType": _upper(types["instance_type"]),
                                      "integrationType": _upper(types["integration_type"])}}}
-        self.plan.app = self.client.post(APPS_PATH, json=body, params={"activate": "true"})
+        self.plan.app = create_app(self.client, body, params={"activate": "true"})
         self.wrote = True
         if self.wanted.manage_connection:
             # A new app's connection is read, not assumed, before it is saved. Not exposed: the app exists now
@@ -442,10 +443,7 @@ class ProvisioningReconciler:
 
 def _label_is_free(client, label):
     """True when no Salesforce app has this label (create_app must never make a duplicate)."""
-    for app in list_apps(client):
-        if (app.get("label") or "").strip().lower() == label.strip().lower():
-            return False
-    return True
+    return not apps_labelled(client, label)
 
 
 def _paths(tree, prefix=""):

@@ -124,6 +124,12 @@ options:
         each of O(users) and O(groups) that is given. Users assigned through a group are never removed.
       - Removing an assignment deprovisions the user in the app (for Salesforce, Okta deactivates the user
         when deprovisioning is enabled). No email is sent to the user.
+      - The writes go in this order, in every mode; group assignments (adds and updates), then user adds
+        and updates, then removals. No removal is sent when any add or update of the run failed; each is listed
+        in RV(not_removed) with the reason, and the task fails naming the failed writes.
+      - A user removed from its direct assignment who is a member of a listed group (a user moving from a direct
+        assignment to a group) keeps the app through the group. The direct assignment is removed only after the
+        group's assignment reads back from Okta; if it cannot be confirmed, the user is listed in RV(not_removed).
       - Only with O(state=present).
       - An empty O(users) or O(groups) list is refused with O(exclusive=true), as it would remove every assignment of
         that kind and almost always comes from a variable that was not filled. To remove assignments, list them with
@@ -137,6 +143,18 @@ options:
         (a group priority is still enforced).
     type: bool
     default: true
+  max_removals:
+    description:
+      - The most assignments (direct user assignments and group assignments together) the task may remove. A
+        count such as V(20), or a percentage of the app's current direct user and group assignments such as
+        V(10%) (rounded down). When the run would remove more, the task fails before writing anything (also in
+        check mode), naming the number of removals and the first of them; raise the limit for a run whose
+        removals are meant.
+      - Guards against a list that lost entries (a variable filled from a broken source) turning O(exclusive=true)
+        into a mass deprovisioning. Applies to O(state=absent) too.
+      - When omitted, there is no limit. The role C(idm.okta_salesforce.enable_provisioning) sets one
+        (C(okta_sf_max_removals), default V(10%)).
+    type: raw
   max_workers:
     description:
       - Number of concurrent write requests (and lookup batches), from 1 to 32. The Okta client also paces
@@ -147,7 +165,8 @@ options:
 notes:
   - Uses C(GET /api/v1/apps/{appId}/users?expand=user), C(GET /api/v1/apps/{appId}/groups?expand=group),
     C(GET /api/v1/users?search=), C(GET /api/v1/groups?search=), C(GET /api/v1/meta/schemas/apps/{appId}/default)
-    (only when a profile is given), C(POST /api/v1/apps/{appId}/users), C(POST /api/v1/apps/{appId}/users/{userId}),
+    (only when a profile is given), C(GET /api/v1/groups/{groupId}/users) and C(GET /api/v1/apps/{appId}/groups/{groupId})
+    (only when O(exclusive=true) removes users and O(groups) are listed), C(POST /api/v1/apps/{appId}/users), C(POST /api/v1/apps/{appId}/users/{userId}),
     C(DELETE /api/v1/apps/{appId}/users/{userId}?sendEmail=false), C(PUT /api/v1/apps/{appId}/groups/{groupId}) and
     C(DELETE /api/v1/apps/{appId}/groups/{groupId}), all public and documented in Okta's Management API.
   - Scopes needed with OAuth 2.0 are C(okta.apps.read), C(okta.apps.manage), C(okta.users.read),
@@ -293,7 +312,11 @@ failures:
     - {user: user0005@acme.com, action: add, status: 400, error_code: E0000001, summary: "Api validation failed: profile",
        causes: [], request_id: XyZ123}
 not_removed:
-  description: Users asked to be removed that have the app only through a group (scope C(GROUP)), with the reason.
+  description:
+    - Assignments that were to be removed and were not, each with the reason (key C(user) or C(group) with its
+      login or name, and C(reason)).
+    - Users that have the app only through a group (scope C(GROUP)); every removal of a run in which an add or
+      update failed; a user moving to a listed group whose assignment could not be confirmed.
   returned: always
   type: list
   elements: dict
@@ -331,7 +354,7 @@ def reconcile(module):
     params = module.params
     request = AssignmentRequest(users=params["users"], groups=params["groups"], state=params["state"],
                                 exclusive=params["exclusive"], update_profiles=params["update_profiles"],
-                                max_workers=params["max_workers"])
+                                max_workers=params["max_workers"], max_removals=params["max_removals"])
     app = find_app(module.client, app_id=params["app_id"], app_label=params["app_label"], app_name=params["app_name"])
     return reconcile_assignments(module.client, app, request, check_mode=module.check_mode)
 
@@ -350,6 +373,7 @@ def main():
             exclusive=dict(type="bool", default=False),
             update_profiles=dict(type="bool", default=True),
             max_workers=dict(type="int", default=8),
+            max_removals=dict(type="raw"),
         ),
         required_one_of=[("app_id", "app_label")],
         mutually_exclusive=[("app_id", "app_label")],

@@ -6,7 +6,9 @@ import threading
 
 DEFAULT_RATE_LIMIT = {"limit": 10000, "window": 60.0, "concurrency": 0, "families": {}}
 DEFAULT_FAULTS = {"error_rate": 0.0, "error_status": 500, "latency_ms": 0, "drop_rate": 0.0,
-                  "burst_429": None, "fail_users": [], "families": None, "seed": None, "drop_after": None}
+                  "burst_429": None, "fail_users": [], "families": None, "seed": None, "drop_after": None,
+                  "after_rate": 0.0, "after_kinds": None, "after_once": False,
+                  "timeout_seconds": 5}
 KNOWN = {"rate_limit", "faults", "published_api_only", "token_lifetime"}
 
 

@@ -51,6 +51,11 @@ def handle(app, req: Request) -> Response:
             with app.state.lock:
                 keys = plant_drift(app.state, body["app_id"], body["kind"], int(body.get("count", 1)))
             return json_response(200, {"kind": body["kind"], "keys": keys})
+        if route == ("GET", "/_sim/faults"):
+            return json_response(200, app.fault_counts())
+        if route == ("DELETE", "/_sim/faults"):
+            app.clear_fault_counts()
+            return json_response(200, {"cleared": True})
         if route == ("GET", "/_sim/info"):
             return json_response(200, app.info())
     except (ValueError, KeyError, IndexError, TypeError) as exc:

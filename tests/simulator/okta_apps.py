@@ -84,6 +84,7 @@ def create_app(ctx, req):
     activate = (req.arg("activate", "true") or "true").lower() != "false"
     state = ctx.state
     with state.lock:
+        ctx.ledger.app_created(name, body.get("label"), state.data["okta"]["apps"].values())
         app_id = state.next_id("0oa")
         fields = {k: v for k, v in body.items() if k not in READ_ONLY_APP_FIELDS}
         fields.update(name=name, status="ACTIVE" if activate else "INACTIVE")
@@ -193,6 +194,8 @@ def set_connection(ctx, req):
         if not isinstance(token, str) or not token:
             raise validation_failed("token", "token: The field cannot be left blank")
         if activate:
+            push_null = bool(profile.get("allowPushNullValues", current["profile"].get("allowPushNullValues", False)))
+            ctx.ledger.salesforce_login(app["id"], "save", username, token, push_null)
             _test_credentials(ctx, username, token)
         new_profile = {"authScheme": "TOKEN", "username": username, "token": token,
                        "allowPushNullValues": bool(profile.get("allowPushNullValues",
@@ -217,6 +220,7 @@ def connection_lifecycle(ctx, req):
             profile = current["profile"]
             if not profile.get("username") or not profile.get("token"):
                 raise validation_failed("connection", "The connection has no credentials: set them first.")
+            ctx.ledger.salesforce_login(app["id"], "activate", profile["username"], profile["token"])
             _test_credentials(ctx, profile["username"], profile["token"])
             current["status"] = "ENABLED"
         else:

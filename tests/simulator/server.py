@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from . import control, okta_api, salesforce_api
 from .config import SimConfig
 from .faults import FaultInjector
+from .ledger import WriteLedger
 from .limits import RateLimiter
 from .oauth_keys import install_client_keys
 from .okta_auth import authenticate, token_endpoint
@@ -74,6 +75,7 @@ class SimApp:
         self.config = SimConfig()
         self.limiter = RateLimiter(self.config)
         self.faults = FaultInjector(self.config, self.limiter)
+        self.ledger = WriteLedger()   # writes applied twice
         self.log = RequestLog()
         self.url = ""
         self.ca_path = ""
@@ -86,6 +88,15 @@ class SimApp:
         self.state.reset(self.initial_seed if seed is None else seed)
         self.private_keys = install_client_keys(self.state)
         self.config.reset()
+        self.clear_fault_counts()
+
+    def clear_fault_counts(self) -> None:
+        self.faults.clear()
+        self.ledger.clear()
+
+    def fault_counts(self) -> dict:
+        """Faults injected (by kind and category) and writes applied twice, from the simulator's own records."""
+        return {**self.faults.counts(), **self.ledger.counts()}
 
     def info(self) -> dict:
         okta = self.state.data["okta"]
@@ -130,6 +141,7 @@ class SimApp:
             injected = self.faults.before(family, req.request_id)
             if injected is not None:
                 return self._finish(req, injected, family)
+            req.handled = True
             with self.state.lock:
                 if req.path.startswith("/services/Soap/"):
                     return self._finish(req, salesforce_api.soap_login(req, self.state), family)
@@ -153,6 +165,7 @@ class SimApp:
             if family == "oauth2":
                 if req.method != "POST":
                     raise OktaFailure(405, "E0000022", "The endpoint does not support the provided HTTP method")
+                req.handled = True
                 return token_endpoint(req, self.state, self.config, self.url)
             route, params, path_known = okta_api.match(req.method, req.path)
             if route is None:
@@ -160,6 +173,7 @@ class SimApp:
                     raise OktaFailure(405, "E0000022", "The endpoint does not support the provided HTTP method")
                 raise OktaFailure(404, "E0000007", f"Not found: Resource not found: {req.path} (path)")
             req.params = params
+            req.handled = True
             with self.state.lock:   # handlers are short; one lock keeps reads consistent with writes
                 authenticate(req, self.state, route.scope)
                 return route.handler(self, req)
@@ -170,8 +184,10 @@ class SimApp:
             return okta_error(400, "E0000003", bad.summary, bad.causes, request_id=req.request_id)
 
     def _finish(self, req: Request, resp: Response, family: str) -> Response:
-        if resp.fault is None:
-            lost = self.faults.after(req.method, req.path)
+        if req.handled and req.path.startswith("/api/"):
+            self.ledger.request_seen(req.method, req.path)
+        if resp.fault is None and req.handled:
+            lost = self.faults.after(req.method, req.path, family, resp)
             if lost is not None:   # handled, then the answer is lost: the log keeps what it would have been
                 req.details["dropped_status"] = resp.status
                 resp = lost
@@ -199,6 +215,8 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a simulator bug: answer like Okta's 500, keep serving
             resp = okta_error(500, "E0000009", "Internal Server Error", [f"simulator error: {type(exc).__name__}: {exc}"],
                               request_id=req.request_id)
+        if resp.delay:   # held past the client's timeout: it has given up by the time the answer leaves
+            time.sleep(resp.delay)
         if resp.drop:
             self.close_connection = True
             try:

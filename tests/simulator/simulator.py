@@ -149,6 +149,15 @@ class Simulator:
         return [e for e in self.request_log() if e["method"] in ("POST", "PUT", "DELETE", "PATCH")
                 and e["path"].startswith("/api/")]
 
+    def fault_counts(self) -> dict:
+        """What the simulator injected and saw since the last reset or `clear_fault_counts()`:
+        {"injected": {log fault kind: n}, "by_category": {"before_handler", "after_handler", "429", "5xx", "reset",
+        "timeout": n}, "writes_applied_twice": n, "applied_twice": [{write, target, detail}], "resent_after_read_back": n}."""
+        return self._control("GET", "faults")
+
+    def clear_fault_counts(self) -> None:
+        self._control("DELETE", "faults")
+
     def state(self) -> dict:
         return self._control("GET", "state")
 

@@ -23,6 +23,7 @@ class Request:
     params: dict = field(default_factory=dict)   # path parameters from the route
     auth: dict = field(default_factory=dict)     # who called: {"kind": "SSWS"|"Bearer"|"DPoP", ...}
     details: dict = field(default_factory=dict)  # what a handler wants in the request log (token requests: jti, DPoP)
+    handled: bool = False                         # a handler ran (no fault or 429 answered before it)
 
     def __post_init__(self):
         self.query = parse_qs(self.raw_query, keep_blank_values=True)
@@ -57,6 +58,7 @@ class Response:
     headers: dict = field(default_factory=dict)
     drop: bool = False          # close the connection without answering (fault injection)
     fault: str | None = None    # which injected fault shaped this answer, for the log
+    delay: float = 0.0          # seconds to hold the answer (an answer lost to the client's timeout)
 
 
 def json_response(status: int, obj, headers: dict | None = None) -> Response:

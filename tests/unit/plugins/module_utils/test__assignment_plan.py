@@ -1,6 +1,8 @@
 """_assignment_plan: the pure comparison and the ``--diff`` lines, without any Okta (end to end in test__assignments)."""
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_plan import (
     GROUPS,
     USERS,
@@ -11,7 +13,11 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_pl
     WantedUser,
     before_after,
     compact,
+    mark_covered,
+    parse_max_removals,
     plan_changes,
+    removable_count,
+    removal_limit,
     show,
 )
 
@@ -51,3 +57,55 @@ def test_diff_lines_show_values_without_double_quotes():
 
 def test_compact_keeps_short_listings_whole():
     assert compact(["a", "b"], ["a"]) == (["a", "b"], ["a"])
+
+
+# ---------------------------------------------------------------- safe exclusive
+
+def _exclusive_plan():
+    listed = (assigned_user("a", profile={"role": "Old"}), assigned_user("b"), assigned_user("g", scope="GROUP"))
+    users = {user.id: user for user in listed}
+    groups = {"00gold": AssignedGroup(id="00gold", name="Old", priority=1, profile={})}
+    plan = Plan()
+    plan_changes(GROUPS, [WantedGroup(name="Sales", resolved_id="00gsales", resolved_key="Sales")], groups,
+                 "present", True, True, plan)
+    plan_changes(USERS, [WantedUser(login="a@acme.com", profile={"role": "New"}, resolved_id="a"),
+                         WantedUser(login="n@acme.com", resolved_id="n")], users, "present", True, True, plan)
+    return plan, {USERS: users, GROUPS: groups}
+
+
+def test_the_plan_is_sent_groups_first_then_user_adds_and_updates_then_removals():
+    plan, _current = _exclusive_plan()
+    assert [(c.kind, c.action, c.target_id) for c in plan.ordered()] == [
+        ("group", "add", "00gsales"), ("user", "update", "a"), ("user", "add", "n"),
+        ("group", "remove", "00gold"), ("user", "remove", "b")]
+    assert [c.target_id for c in plan.removals] == ["00gold", "b"]
+
+
+def test_removable_assignments_leave_group_scoped_users_out():
+    _plan, current = _exclusive_plan()
+    assert removable_count(current) == 3     # a, b and the group Old; g has the app only through a group
+
+
+@pytest.mark.parametrize("value, parsed", [(None, None), ("", None), (0, (0, None)), (12, (12, None)), ("12", (12, None)),
+                                           ("10%", (None, 10.0)), (" 2.5 % ", (None, 2.5)), ("100%", (None, 100.0))])
+def test_max_removals_is_a_count_or_a_percentage(value, parsed):
+    assert parse_max_removals(value) == parsed
+
+
+@pytest.mark.parametrize("value", ["ten", "-3", "101%", "%", True, 1.5, [3]])
+def test_a_max_removals_that_is_neither_is_refused(value):
+    with pytest.raises(ValueError, match="a count .* or a percentage"):
+        parse_max_removals(value)
+
+
+@pytest.mark.parametrize("value, current, limit", [(None, 50, None), (5, 50, 5), ("10%", 25, 2), ("10%", 9, 0),
+                                                   ("100%", 7, 7), ("33%", 3, 0)])
+def test_the_removal_limit_rounds_a_percentage_down(value, current, limit):
+    assert removal_limit(value, current) == limit
+
+
+def test_user_removals_covered_by_a_listed_group_are_marked():
+    plan, _current = _exclusive_plan()
+    mark_covered(plan, {"00gsales": "Sales"}, {"00gsales": {"b", "x"}})
+    covered = {c.target_id: c.covered_by for c in plan.removals}
+    assert covered == {"00gold": (), "b": (("00gsales", "Sales"),)}

@@ -48,6 +48,8 @@ class FakeOkta:
                        "00gtwin2": {"id": "00gtwin2", "profile": {"name": "Twin"}}}
         self.app_users = {}     # user id -> app user (scope, credentials, profile)
         self.app_groups = {}    # group id -> {priority, profile}
+        self.members = {}       # group id -> [user ids]
+        self.lost_groups = set()   # group ids whose assignment does not read back (GET .../groups/{id} is 404)
         self.log = []           # (method, path, params)
         self.fail_users = {}    # user id -> (status, code) for POST assign
         self.conflict_users = set()
@@ -113,6 +115,8 @@ class FakeOkta:
             terms = TERM.findall(params["search"])
             assert len(terms) <= MAX_TERMS, "search expression longer than the cap"
             items = [obj for obj in source.values() if any(self._matches(obj, field, value) for field, value in terms)]
+        elif path.startswith("/api/v1/groups/") and path.endswith("/users"):
+            items = [self.users[user_id] for user_id in self.members.get(path.split("/")[4], [])]
         else:
             raise AssertionError(f"unexpected list {path}")
         pages = [items[i:i + limit] for i in range(0, len(items), limit)] or [[]]
@@ -133,6 +137,10 @@ class FakeOkta:
         prefix = f"/api/v1/apps/{APP['id']}/users/"
         if path.startswith(prefix):
             return dict(self.app_users[path[len(prefix):]])
+        group_id = path.rsplit("/", 1)[1]
+        if path == f"/api/v1/apps/{APP['id']}/groups/{group_id}" and group_id in self.app_groups \
+                and group_id not in self.lost_groups:
+            return dict(self.app_groups[group_id], id=group_id)
         raise self._error(404, "E0000007", "Not found", request_id, "GET", path)
 
     def _write(self, method, path, params):
@@ -400,12 +408,13 @@ def test_absent_removes_direct_assignments_and_reports_group_scoped_ones():
     assert not any(path in ("/api/v1/users", "/api/v1/groups") for path in okta.paths())
 
 
-def test_delete_of_an_already_gone_assignment_is_not_a_failure():
+def test_delete_of_an_already_gone_assignment_is_done_not_a_failure():
+    # A DELETE answering 404 after its first answer was lost: the removal happened, as wanted.
     okta = FakeOkta()
     okta.assign(1)
     okta.delete_gone.add("00u00001")
     result = run(okta, state="absent", users=[{"login": "user0001@acme.com"}])
-    assert result["failures"] == [] and result["removed"] == [] and result["unchanged"] == 1
+    assert result["failures"] == [] and result["removed"] == ["user0001@acme.com"] and result["unchanged"] == 0
 
 
 # ---------------------------------------------------------------- failures and conflicts
@@ -497,3 +506,107 @@ def test_diff_of_thousands_shows_changes_and_a_count():
     result = run(okta, check_mode=True, users=[{"login": login} for login in logins(1, 1000)])
     assert result["diff"]["before"]["users"] == ["(999 unchanged assignments not shown)"]
     assert result["diff"]["after"]["users"] == ["user1000@acme.com", "(999 unchanged assignments not shown)"]
+
+
+# ---------------------------------------------------------------- safe exclusive: order, failures, groups, max_removals
+
+def _kind_of(entry):
+    method, path, _params = entry
+    if method == "DELETE":
+        return "remove"
+    return "group" if "/groups/" in path else "user"
+
+
+def test_writes_go_groups_then_user_adds_and_updates_then_removals():
+    okta = FakeOkta()
+    for n in (1, 2, 3, 4):
+        okta.assign(n, profile={"role": "Old"})
+    okta.app_groups["00gsupport"] = {"priority": 0, "profile": {}}
+    result = run(okta, users=[{"login": login, "profile": {"role": "New"}} for login in logins(1, 2) + logins(10, 11)],
+                 groups=[{"name": "Sales", "priority": 1}], exclusive=True, max_workers=4)
+    assert sorted(result["removed"]) == ["Support", "user0003@acme.com", "user0004@acme.com"]
+    order = [_kind_of(entry) for entry in okta.writes()]
+    assert order == ["group"] + ["user"] * 4 + ["remove"] * 3, order
+
+
+def test_no_removal_is_sent_when_an_add_failed_and_each_is_reported():
+    okta = FakeOkta()
+    okta.assign(1)
+    okta.assign(2)
+    okta.app_groups["00gsupport"] = {"priority": 0, "profile": {}}
+    okta.fail_users[okta.uid(5)] = (400, "E0000001")
+    with pytest.raises(AssignmentWritesFailed) as failed:
+        run(okta, users=[{"login": "user0001@acme.com"}, {"login": "user0005@acme.com"}], groups=[{"name": "Sales"}],
+            exclusive=True)
+    assert [entry for entry in okta.writes() if entry[0] == "DELETE"] == []
+    fields = failed.value.result_fields()
+    assert sorted(entry.get("user") or entry.get("group") for entry in fields["not_removed"]) == ["Support", "user0002@acme.com"]
+    assert all("1 add(s) or update(s) of this run failed" in entry["reason"] for entry in fields["not_removed"])
+    assert fields["removed"] == [] and fields["added"] == ["Sales"]
+
+
+def test_a_user_moving_to_a_listed_group_loses_the_direct_assignment_only_after_the_group_reads_back():
+    okta = FakeOkta()
+    okta.assign(1)
+    okta.assign(7)                       # direct now; a member of Sales, which this run assigns
+    okta.members["00gsales"] = [okta.uid(7), okta.uid(8)]
+    result = run(okta, users=[{"login": "user0001@acme.com"}], groups=[{"name": "Sales"}], exclusive=True)
+    assert result["removed"] == ["user0007@acme.com"]
+    paths = [(method, path) for method, path, _params in okta.log]
+    put = paths.index(("PUT", "/api/v1/apps/0oaapp/groups/00gsales"))
+    confirm = paths.index(("GET", "/api/v1/apps/0oaapp/groups/00gsales"))
+    delete = paths.index(("DELETE", "/api/v1/apps/0oaapp/users/00u00007"))
+    assert put < confirm < delete
+
+
+def test_a_user_whose_group_does_not_read_back_keeps_the_direct_assignment():
+    okta = FakeOkta()
+    okta.assign(1)
+    okta.assign(7)
+    okta.assign(9)                       # not in a listed group: removed as usual
+    okta.members["00gsales"] = [okta.uid(7)]
+    okta.lost_groups.add("00gsales")
+    result = run(okta, users=[{"login": "user0001@acme.com"}], groups=[{"name": "Sales"}], exclusive=True)
+    assert result["removed"] == ["user0009@acme.com"]
+    [entry] = result["not_removed"]
+    assert entry["user"] == "user0007@acme.com" and "Sales" in entry["reason"] and "not assigned" in entry["reason"]
+    assert "user0007@acme.com was not removed" in result["warnings"][0]
+    assert okta.uid(7) in okta.app_users
+
+
+@pytest.mark.parametrize("limit", [2, "2", "20%", " 29% "])
+def test_max_removals_refuses_before_any_write(limit):
+    okta = FakeOkta()
+    for n in range(1, 11):
+        okta.assign(n)                   # 10 direct assignments: 20% allows 2, 29% allows 2
+    with pytest.raises(AssignmentInputError) as refused:
+        run(okta, users=[{"login": login} for login in logins(1, 7)] + [{"login": "user0050@acme.com"}],
+            exclusive=True, max_removals=limit)
+    message = str(refused.value)
+    assert "would remove 3 assignment(s)" in message and "set max_removals to 3 or more" in message
+    assert okta.writes() == []
+
+
+@pytest.mark.parametrize("limit", [3, "30%", "100%", None])
+def test_max_removals_at_or_above_the_removals_lets_the_run_go(limit):
+    okta = FakeOkta()
+    for n in range(1, 11):
+        okta.assign(n)
+    result = run(okta, users=[{"login": login} for login in logins(1, 7)], exclusive=True, max_removals=limit)
+    assert sorted(result["removed"]) == logins(8, 10)
+
+
+def test_max_removals_is_checked_in_check_mode_too():
+    okta = FakeOkta()
+    okta.assign(1)
+    okta.assign(2)
+    with pytest.raises(AssignmentInputError):
+        run(okta, check_mode=True, users=[{"login": "user0001@acme.com"}], exclusive=True, max_removals=0)
+
+
+@pytest.mark.parametrize("bad", ["ten", "-1", "150%", "%", True, 2.5])
+def test_a_bad_max_removals_is_refused_with_what_to_give(bad):
+    okta = FakeOkta()
+    with pytest.raises(AssignmentInputError, match="max_removals must be a count"):
+        run(okta, users=[{"login": "user0001@acme.com"}], max_removals=bad)
+    assert okta.log == []

@@ -7,6 +7,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps imp
     AppLookupError,
     admin_console_url,
     app_summary,
+    create_app,
     find_app,
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError, OktaClient
@@ -125,3 +126,35 @@ def test_app_summary(client):
     assert summary == {"id": "0oa2", "label": "Salesforce Sandbox", "name": "salesforce", "instance_type": "sandbox",
                        "integration_type": "standard", "status": "ACTIVE",
                        "admin_url": f"{client.org_url}/admin/app/salesforce/instance/0oa2/#tab-user-management"}
+
+
+NEW_APP = {"name": "salesforce", "label": "Salesforce New", "signOnMode": "SAML_2_0",
+           "settings": {"app": {"instanceType": "PRODUCTION", "integrationType": "STANDARD"}}}
+
+
+def _posts(httpserver):
+    return [request for request, _response in httpserver.log if request.method == "POST"]
+
+
+def test_a_create_whose_answer_was_lost_is_looked_up_by_label_and_not_sent_again(httpserver, client):
+    httpserver.expect_oneshot_request("/api/v1/apps", method="POST").respond_with_data(
+        "<html><body>Bad gateway</body></html>", status=502, content_type="text/html")
+    serve_apps(httpserver, [[sf_app("0oaother", "Salesforce.com"), sf_app("0oanew", "Salesforce New")]])
+    assert create_app(client, NEW_APP)["id"] == "0oanew"
+    assert len(_posts(httpserver)) == 1
+
+
+def test_a_create_that_did_not_happen_is_sent_again_after_the_look_up(httpserver, client):
+    httpserver.expect_oneshot_request("/api/v1/apps", method="POST").respond_with_data("", status=503)
+    serve_apps(httpserver, [[sf_app("0oaother", "Salesforce.com")]])
+    httpserver.expect_oneshot_request("/api/v1/apps", method="POST").respond_with_json(sf_app("0oanew", "Salesforce New"))
+    assert create_app(client, NEW_APP)["id"] == "0oanew"
+    assert len(_posts(httpserver)) == 2
+
+
+def test_a_refused_create_is_not_looked_up_nor_resent(httpserver, client):
+    httpserver.expect_oneshot_request("/api/v1/apps", method="POST").respond_with_json(
+        {"errorCode": "E0000001", "errorSummary": "Api validation failed: label"}, status=400)
+    with pytest.raises(OktaApiError):
+        create_app(client, NEW_APP)
+    assert [request.method for request, _response in httpserver.log] == ["POST"]
