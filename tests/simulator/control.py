@@ -1,8 +1,10 @@
-"""Control endpoints under /_sim (no auth, never rate-limited or faulted): log, state, patch, config, reset."""
+"""Control endpoints under /_sim (no auth, never rate-limited or faulted): log, state, patch, config, reset,
+and the OAuth consent an admin gives in a browser (okta/consent)."""
 from __future__ import annotations
 
 import json
 
+from .okta_apps import give_consent
 from .okta_auth import expire_all_tokens
 from .wire import Request, Response, json_response
 
@@ -40,6 +42,9 @@ def handle(app, req: Request) -> Response:
             return json_response(200, {"reset": True})
         if route == ("POST", "/_sim/expire_tokens"):
             return json_response(200, {"expired": expire_all_tokens(app.state)})
+        if route == ("POST", "/_sim/okta/consent"):
+            # The admin's browser: "Authenticate with Salesforce.com", sign in, allow.
+            return json_response(200, give_consent(app.state, (body or {})["app_id"]))
         if route == ("GET", "/_sim/info"):
             return json_response(200, app.info())
     except (ValueError, KeyError, IndexError, TypeError) as exc:

@@ -178,6 +178,10 @@ class Simulator:
         self._control("POST", "reset", body)
         self._info = self._control("GET", "info")
 
+    def give_consent(self, app_id: str) -> dict:
+        """What the admin's browser does for the OAuth version: "Authenticate with Salesforce.com", sign in, allow."""
+        return self._control("POST", "okta/consent", {"app_id": app_id})
+
     def expire_tokens(self) -> int:
         """Expire every OAuth access token issued so far (to test refresh on 401)."""
         return self._control("POST", "expire_tokens")["expired"]
