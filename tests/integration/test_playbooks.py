@@ -206,3 +206,22 @@ def test_two_orgs_in_one_run_get_their_own_provisioning_and_report(simulator, ru
         assert again.rc == 0, again.stdout
         assert changed_tasks(again) == []
         assert writes(simulator) == [] and writes(uat) == []
+
+
+def test_rotation_of_the_oauth_consumer_secret_asks_for_the_consent_again(simulator, run_playbook, tmp_path):
+    simulator.reset(DEFAULT_SEED.with_name("two_versions.yaml"))
+    live_app, old_secret, new_secret = "0oasfoauth000002", "canary-sf-consumer-secret-live-77c1d2", "canary-rotated-consumer-secret-1e5f"
+    inventory = write_inventory(tmp_path / "orgs.json", {"acme": org_vars(
+        simulator, okta_sf_app_label="Salesforce OAuth Live", okta_sf_auth="oauth",
+        okta_sf_consumer_key="3MVG9simLiveConsumerKey0002", okta_sf_consumer_secret=new_secret)})
+    simulator.clear_log()
+    rotated = run_playbook(ROTATE, inventory=inventory, extra_secrets=[old_secret, new_secret])
+    assert rotated.rc != 0                                   # the consent is pending again: said, and failed
+    assert status_of(rotated, CHECK_ROTATION) == "ok"
+    assert status_of(rotated, "Stop until the OAuth consent is given again") == "failed"
+    assert status_of(rotated, TEST) == "skipped"             # no password login for the OAuth version
+    assert "Authenticate with Salesforce.com" in rotated.stdout
+    held = connection(simulator, live_app)
+    assert (held["profile"]["clientSecret"] == new_secret) is True and held["consent"] == "pending"
+    assert writes(simulator) == [("POST", f"/api/v1/apps/{live_app}/connections/default")]
+    assert simulator.salesforce_logins() == []

@@ -58,7 +58,7 @@ def test_oauth_version_saves_key_and_secret_leaves_consent_pending_then_verifies
                            ("PUT", f"/api/v1/apps/{NEW_OAUTH_APP}/features/INBOUND_PROVISIONING")]
     held = connection(sim, NEW_OAUTH_APP)
     assert held["authScheme"] == "OAUTH2" and held["profile"]["clientId"] == CONSUMER_KEY
-    assert held["profile"]["clientSecret"] == CONSUMER_SECRET and held["consent"] == "pending"
+    assert (held["profile"]["clientSecret"] == CONSUMER_SECRET) is True and held["consent"] == "pending"
     result = done["connection"]
     assert (result["version"], result["auth_scheme"], result["consent"]) == ("oauth", "OAUTH2", "pending")
     consent_query = parse_qs(urlsplit(result["consent_url"]).query)
@@ -132,3 +132,19 @@ def test_a_version_mismatch_changes_nothing_unless_told_to_switch(two_versions, 
     assert any("switch_version=true" in w for w in result["warnings"])
     held = connection(sim, LIVE_TOKEN_APP)
     assert held["authScheme"] == "OAUTH2" and "token" not in held["profile"]
+
+
+def test_published_api_only_org_gets_the_oauth_handoff(two_versions, run_playbook):
+    sim = two_versions
+    sim.configure(published_api_only=True)
+    run = run_playbook([task(ignore_errors=True, **OAUTH_WANTED)], extra_vars=SECRET_VARS,
+                       extra_secrets=[CONSUMER_SECRET])
+    assert run.status("provisioning") == "failed"
+    failed = run.result("provisioning")
+    message = failed["msg"]
+    assert "does not expose Salesforce provisioning through its API" in message
+    assert "https://system-admin.okta.com/admin/app/generic/oauth20redirect" in message
+    assert "Manage user data via APIs (api)" in message and "(refresh_token, offline_access)" in message
+    assert "consumer key and consumer secret" in message and "Authenticate with Salesforce.com" in message
+    assert failed["admin_url"] in message and failed["changed"] is False
+    assert writes(sim) == []

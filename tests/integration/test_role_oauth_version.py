@@ -54,7 +54,7 @@ def test_role_enables_all_but_the_consent_fails_until_it_is_given_then_reruns_cl
     assert (report["outcome"], report["version"], report["consent"]) == ("failed", "oauth", "pending consent")
     assert report["consent_url"] and report["consent_url"] in report["failure"]["message"]
     assert report["failure"]["task"] == CONSENT_STOP
-    assert "okta_sf_auth is oauth" in report["credentials_test"]["not_run_reason"]
+    assert "the integration version is oauth" in report["credentials_test"]["not_run_reason"]
     assert setting(report, "connection.consent")["status"] == "pending consent"
     assert "| Integration version | oauth |" in markdown and "pending consent" in markdown
 
