@@ -167,7 +167,7 @@ options:
         O(sf_consumer_secret), or O(sf_username), O(sf_password) and O(sf_security_token)).
       - With V(false), a run that asks for the version the app does not use fails, naming both versions, and
         changes nothing.
-      - Moving to V(oauth) leaves the consent pending (see RV(connection.consent)): plan the switch for a time when
+      - Moving to V(oauth) leaves the consent pending (see RV(connection.consent)). Plan the switch for a time when
         an admin can give it, since provisioning stops until then.
     type: bool
     default: false
