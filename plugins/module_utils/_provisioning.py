@@ -584,11 +584,11 @@ def wanted_from_params(params):
         problem = whitespace_problem(option, params.get(option)) if oauth else None
         if problem:
             raise connection.CredentialsInputError(f"{problem}: remove it (the value is not shown). Nothing was sent to Okta.")
-    if oauth and bool(params.get("sf_consumer_key")) != bool(params.get("sf_consumer_secret")) \
+    if oauth and params.get("sf_consumer_secret") and not params.get("sf_consumer_key") \
             and params.get("manage_connection", True) and params.get("state", "enabled") == "enabled":
         raise connection.CredentialsInputError(
-            "sf_consumer_key and sf_consumer_secret go together (Okta saves both): give both, or neither to keep what "
-            "Okta holds. Nothing was sent to Okta.")
+            "sf_consumer_secret goes with sf_consumer_key (Okta saves both together): give the connected app's consumer "
+            "key too. Nothing was sent to Okta.")
     secret = None
     if params.get("sf_password") is not None and not oauth:
         secret = connection.join_credentials(params["sf_password"], params.get("sf_security_token"))
