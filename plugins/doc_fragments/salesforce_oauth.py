@@ -33,7 +33,8 @@ options:
     description:
       - O(sf_auth=oauth) only. Consumer key of the Salesforce connected app (or external client app) that Okta
         provisions through. It is Okta's C(clientId) for the connection and is returned.
-      - Goes with O(sf_consumer_secret). Refused when it starts with, ends with or contains whitespace.
+      - O(sf_consumer_secret) needs it. Given alone, it is compared with the key Okta holds (a different one needs the
+        secret too). Refused when it starts with, ends with or contains whitespace.
       - If not set, the value of the E(SF_CONSUMER_KEY) environment variable is used.
     type: str
   sf_consumer_secret:
