@@ -16,6 +16,14 @@ one clear error that carries the Admin Console link of the app's provisioning ta
 Okta logs in to Salesforce on every save of the API integration (the console's "Test API
 Credentials"), and failed logins lock the API user out: a save is never resent blindly (see
 `save_connection`).
+
+The OAuth version (Okta's "OAuth and REST" Salesforce integration) is modelled on the same contract's public
+OAUTH2 shape: ``{"profile": {"authScheme": "OAUTH2", "clientId": <consumer key>, "clientSecret": <consumer
+secret>}}`` (``clientId`` is public, documented for okta_org2org; ``clientSecret`` is modelled). Okta's answer
+carries ``_links.authorize`` (public: "the URI to invoke in a browser for granting scope consent required to
+complete the OAuth 2.0 connection"): while Okta offers that link, the consent ("Authenticate with
+Salesforce.com") is pending (modelled), and this collection never claims the connection works. The consent
+needs a browser and a Salesforce sign-in, so no module gives it: `save_oauth_connection`.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from dataclasses import dataclass, field
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import CollectionError, InputError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError, answer_may_be_lost
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import admin_console_url
+from ansible_collections.idm.okta_salesforce.plugins.module_utils import _integration_versions as versions
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import (
     SALESFORCE_FAULT_CODES,
     login_fault_remedy,
@@ -114,6 +123,9 @@ class ConnectionState:
     auth_scheme: str | None = None   # TOKEN, OAUTH2, UNKNOWN
     username: str | None = None
     allow_push_null_values: bool | None = None
+    consumer_key: str | None = None      # OAuth version: the connected app's consumer key (Okta's clientId)
+    authorize_url: str | None = None     # OAuth version: Okta's `_links.authorize` (consent pending while offered)
+    predicted_consent: str | None = field(default=None, compare=False)   # check mode: what a save would leave
     # The Okta error of a read that `not_exposed` recognised (the state is then UNKNOWN / UNKNOWN).
     refusal: OktaApiError | None = field(default=None, repr=False, compare=False)
 
@@ -125,6 +137,27 @@ class ConnectionState:
     def exposed(self):
         """False when the org does not expose this app's connection through its API."""
         return self.auth_scheme not in (None, "UNKNOWN")
+
+    @property
+    def version(self):
+        """`password_token` (TOKEN), `oauth` (OAUTH2) or None (UNKNOWN, not read)."""
+        return versions.version_of(self.auth_scheme)
+
+    @property
+    def consent(self):
+        """OAuth version only: `pending` while Okta offers the consent link, `given` once enabled without it."""
+        if self.predicted_consent:
+            return self.predicted_consent
+        if self.version != versions.OAUTH or not self.consumer_key and not self.authorize_url:
+            return None
+        if self.authorize_url:
+            return "pending"
+        return "given" if self.enabled else None
+
+    @property
+    def working(self):
+        """Enabled, and (OAuth version) the consent given: provisioning can reach Salesforce."""
+        return self.enabled and self.consent != "pending"
 
     @property
     def not_exposed_reason(self):
@@ -141,6 +174,10 @@ class ConnectionState:
             "auth_scheme": self.auth_scheme,
             "username": self.username,
             "allow_push_null_values": self.allow_push_null_values,
+            "version": self.version,
+            "consumer_key": self.consumer_key,
+            "consent": self.consent,
+            "consent_url": self.authorize_url,
         }
 
 
@@ -180,11 +217,14 @@ def check_username(username):
 def _state_from_body(body):
     body = body or {}
     profile = body.get("profile") or {}
+    authorize = ((body.get("_links") or {}).get("authorize") or {}).get("href")
     return ConnectionState(
         status=body.get("status"),
         auth_scheme=body.get("authScheme") or profile.get("authScheme"),
         username=profile.get("username"),
         allow_push_null_values=profile.get("allowPushNullValues"),
+        consumer_key=profile.get("clientId"),
+        authorize_url=authorize,
     )
 
 
@@ -200,11 +240,12 @@ def read_connection(client, app_id):
     return _state_from_body(body)
 
 
-def published_api_only(org_url, app_id, okta_error=None, reason=None, created_app=None):
+def published_api_only(org_url, app_id, okta_error=None, reason=None, created_app=None, version=None):
     """The one error for an org that does not expose Salesforce provisioning through its API.
 
     `reason` says which answer showed it (with Okta's answer; `refusal_text` builds it). `created_app` is the
     app summary when this run has just created the app: the message then says so and what to do next.
+    `version` `oauth` adds the Admin Console steps of the OAuth version (consumer key and secret, consent).
     """
     admin_url = admin_console_url(org_url, app_id)
     detail = reason or "it answers authScheme UNKNOWN for the app's provisioning connection"
@@ -225,6 +266,8 @@ def published_api_only(org_url, app_id, okta_error=None, reason=None, created_ap
             f"rerun with app_id={app_id} (create_app is no longer needed) and manage_connection=false to verify it "
             "and manage what the API exposes."
         )
+    if version == versions.OAUTH:
+        message += " OAuth version: " + versions.oauth_setup_steps(admin_url)
     if okta_error is not None and okta_error.request_id and okta_error.request_id not in detail:
         message += f" Okta request id: {okta_error.request_id}."
     return PublishedApiOnly(message, admin_url, okta_error, app=created_app)
@@ -343,6 +386,42 @@ def save_connection(client, app_id, username, secret, allow_push_null_values, cu
     return _send_reading_back(client, app_id, "save", send, lambda state: proven_by_read and shows_the_save(state))
 
 
+def save_oauth_connection(client, app_id, consumer_key, consumer_secret, current):
+    """POST the OAuth version's consumer key and secret with ``activate=true`` (modelled; see the module docstring).
+
+    Okta does not log in to Salesforce here: the consent ("Authenticate with Salesforce.com") does, in a browser.
+    The answer's `_links.authorize` is the consent link; the state returned says `consent: pending` while Okta
+    offers it. A lost answer is read back like the password version's save (resent at most once, and only when
+    the connection does not show this consumer key). Returns the new state.
+    """
+    register_secret(client, consumer_secret)
+    body = {"profile": {
+        "authScheme": versions.AUTH_SCHEMES[versions.OAUTH],
+        "clientId": consumer_key,
+        "clientSecret": consumer_secret,
+    }}
+
+    def send():
+        try:
+            answer = client.post(CONNECTION_PATH.format(app_id=app_id), json=body, params={"activate": "true"},
+                                 idempotent=False)
+        except OktaApiError as error:
+            if not_exposed(error) and (not current.exposed or error.status != 400):
+                raise published_api_only(client.org_url, app_id, error,
+                                         refusal_text(error, "the API-integration call"), version=versions.OAUTH) from None
+            raise
+        state = _state_from_body(answer)
+        if state.status is None:
+            state = ConnectionState("ENABLED", "OAUTH2", consumer_key=consumer_key)
+        return state
+
+    def shows_the_save(state):
+        return state.version == versions.OAUTH and state.consumer_key == consumer_key and state.status == "ENABLED"
+
+    proven_by_read = not shows_the_save(current)
+    return _send_reading_back(client, app_id, "save", send, lambda state: proven_by_read and shows_the_save(state))
+
+
 def activate_connection(client, app_id, current=None):
     """Turn on a connection that keeps its saved credentials (Okta tests them against Salesforce: a lost answer
     is read back before the call is resent, at most once; a rejection names the fault code)."""
@@ -355,9 +434,10 @@ def activate_connection(client, app_id, current=None):
             if error.status == 400 and salesforce_fault_code(error):
                 raise _credentials_rejected(error, username) from None
             raise
-        return ConnectionState("ENABLED", current.auth_scheme if current else "TOKEN",
-                               current.username if current else None,
-                               current.allow_push_null_values if current else None)
+        if current is None:
+            return ConnectionState("ENABLED", "TOKEN")
+        return ConnectionState("ENABLED", current.auth_scheme, current.username, current.allow_push_null_values,
+                               consumer_key=current.consumer_key, authorize_url=current.authorize_url)
 
     return _send_reading_back(client, app_id, "activation", send, lambda state: state.enabled)
 

@@ -34,6 +34,8 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._desired_state
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provisioning_settings as settings
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _okta_api_integration as connection
+from ansible_collections.idm.okta_salesforce.plugins.module_utils import _integration_versions as versions
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport import whitespace_problem
 
 APPS_PATH = "/api/v1/apps"
 # What create_app makes when instance_type / integration_type are not set.
@@ -63,6 +65,19 @@ class WantedProvisioning:
     allow_push_null_values: bool | None = None
     to_app: dict = field(default_factory=dict)
     to_okta: dict = field(default_factory=dict)
+    sf_auth: str = versions.PASSWORD_TOKEN          # the integration version asked for
+    consumer_key: str | None = None                 # OAuth version
+    consumer_secret: str | None = field(default=None, repr=False)
+    switch_version: bool = False
+
+    @property
+    def oauth(self):
+        return self.sf_auth == versions.OAUTH
+
+    @property
+    def credentials_given(self):
+        """The secret(s) of the version asked for are given."""
+        return bool(self.consumer_key and self.consumer_secret) if self.oauth else bool(self.secret)
 
 
 @dataclass
@@ -104,6 +119,7 @@ class ProvisioningReconciler:
     def run(self):
         """Read, plan, write what differs; returns the module's result."""
         connection.register_secret(self.client, self.wanted.secret)
+        connection.register_secret(self.client, self.wanted.consumer_secret)
         self._check_combinations()
         self._plan_app()
         if self.wanted.manage_connection:
@@ -126,9 +142,17 @@ class ProvisioningReconciler:
                                     "use manage_connection=true with create_app=true.")
         if wanted.state == "disabled" and (wanted.to_app or wanted.to_okta):
             self.plan.warnings.append("to_app and to_okta are ignored with state=disabled: Okta keeps them while provisioning is off.")
-        if not wanted.manage_connection and (wanted.secret or wanted.sf_username or wanted.allow_push_null_values is not None):
-            self.plan.warnings.append("sf_username, sf_password, sf_security_token and allow_push_null_values are ignored "
-                                      "with manage_connection=false: the API integration is left as it was set up by hand.")
+        if not wanted.manage_connection and (wanted.secret or wanted.sf_username or wanted.allow_push_null_values is not None
+                                             or wanted.consumer_key or wanted.consumer_secret):
+            self.plan.warnings.append("sf_username, sf_password, sf_security_token, sf_consumer_key, sf_consumer_secret and "
+                                      "allow_push_null_values are ignored with manage_connection=false: the API integration "
+                                      "is left as it was set up by hand.")
+        elif wanted.oauth and (wanted.secret or wanted.allow_push_null_values is not None):
+            self.plan.warnings.append("sf_password, sf_security_token and allow_push_null_values belong to the password_token "
+                                      "version and are ignored with sf_auth=oauth.")
+        elif not wanted.oauth and (wanted.consumer_key or wanted.consumer_secret):
+            self.plan.warnings.append("sf_consumer_key and sf_consumer_secret belong to the oauth version and are ignored "
+                                      "with sf_auth=password_token.")
 
     # ---- the app ----------------------------------------------------------------------------
     def _plan_app(self):
@@ -156,12 +180,14 @@ class ProvisioningReconciler:
     # ---- the API integration (connection) ---------------------------------------------------
     def _plan_connection(self):
         wanted, plan = self.wanted, self.plan
+        wanted_scheme = versions.AUTH_SCHEMES[wanted.sf_auth]
         if plan.app is None:
-            current = connection.ConnectionState(status=None, auth_scheme="TOKEN")
+            current = connection.ConnectionState(status=None, auth_scheme=wanted_scheme)
         else:
             current = connection.read_connection(self.client, plan.app["id"])
             if not current.exposed:
                 raise self._published_api_only(current.not_exposed_reason, current.refusal)
+            self._check_version(current)
         plan.current_connection = current
         if wanted.state == "disabled":
             plan.connection_action = "deactivate" if current.enabled else None
@@ -172,10 +198,17 @@ class ProvisioningReconciler:
             after = copy.copy(current)
             if plan.connection_action in ("save", "activate"):
                 after.status = "ENABLED"
-                after.auth_scheme = "TOKEN"
-            if plan.connection_action == "save":
+                after.auth_scheme = wanted_scheme
+            if plan.connection_action == "save" and wanted.oauth:
+                after.username = after.allow_push_null_values = None
+                after.consumer_key = wanted.consumer_key
+                # A save asks for the consent again (modelled): Okta's link comes with its answer.
+                after.authorize_url = None
+                after.predicted_consent = "pending"
+            elif plan.connection_action == "save":
                 after.username = wanted.sf_username
                 after.allow_push_null_values = self._push_null_to_send(current)
+                after.consumer_key = after.authorize_url = None
         if plan.app is None and self.check_mode:
             # No app, no connection to read: whether this org exposes it is unknown until the app exists.
             after.status = after.auth_scheme = "UNKNOWN"
@@ -188,9 +221,38 @@ class ProvisioningReconciler:
         plan.after_connection = after
         self._record_connection_diff(current, after)
 
+    def _check_version(self, current):
+        """A run that asks for one integration version on an app set up with the other changes nothing, unless
+        switch_version=true."""
+        wanted = self.wanted
+        if current.version in (None, wanted.sf_auth):
+            return
+        if wanted.switch_version and wanted.state == "enabled":
+            if not wanted.credentials_given:
+                raise ProvisioningError(
+                    f"switch_version=true moves app {self._app_name()} from the {current.version} version to the "
+                    f"{wanted.sf_auth} version, which needs the new version's credentials: "
+                    + ("sf_consumer_key and sf_consumer_secret" if wanted.oauth
+                       else "sf_username, sf_password and sf_security_token") + ". Nothing was changed.",
+                    connection=current.as_result())
+            self.plan.warnings.append(
+                f"switch_version=true: app {self._app_name()} moves from the {current.version} version (authScheme "
+                f"{current.auth_scheme}) to the {wanted.sf_auth} version; Okta replaces the stored credentials.")
+            return
+        raise ProvisioningError(
+            f"App {self._app_name()} uses Okta's {current.version} Salesforce integration (its connection's authScheme is "
+            f"{current.auth_scheme}), and this run asks for the {wanted.sf_auth} version (sf_auth={wanted.sf_auth}). "
+            f"Nothing was changed. Set sf_auth={current.version} to manage the app as it is, or switch_version=true "
+            "(with the new version's credentials) to move it to the version asked for.",
+            connection=current.as_result())
+
     def _connection_action(self, current):
         """save (POST the credentials), activate (keep the stored ones) or None."""
         wanted = self.wanted
+        if wanted.oauth:
+            return self._oauth_connection_action(current)
+        if current.version != wanted.sf_auth and current.version is not None:
+            return "save"   # switch_version (checked in _check_version)
         # Salesforce usernames are not case-sensitive: a change of case alone is no change.
         username_changes = wanted.sf_username is not None and wanted.sf_username.lower() != (current.username or "").lower()
         push_null_changes = (wanted.allow_push_null_values is not None
@@ -218,6 +280,24 @@ class ProvisioningReconciler:
                 "sf_password and sf_security_token. Nothing was changed.")
         return "save"
 
+    def _oauth_connection_action(self, current):
+        """OAuth version: save (POST the consumer key and secret), activate, or None (also while consent is pending:
+        the consent needs a browser, a rerun only verifies it)."""
+        wanted = self.wanted
+        switching = current.version not in (None, versions.OAUTH)
+        key_changes = wanted.consumer_key is not None and wanted.consumer_key != current.consumer_key
+        if switching or not current.consumer_key or key_changes or wanted.update_credentials == "always":
+            if not wanted.credentials_given:
+                reason = ("enabling it" if not current.consumer_key else
+                          "update_credentials=always" if not key_changes else "sf_consumer_key changes")
+                raise ProvisioningError(
+                    f"The API integration of app {self._app_name()} (OAuth version) must be saved ({reason}), which needs "
+                    "the connected app's sf_consumer_key and sf_consumer_secret. Nothing was changed.")
+            return "save"
+        if not current.enabled:
+            return "activate"
+        return None
+
     def _push_null_to_send(self, current):
         if self.wanted.allow_push_null_values is not None:
             return self.wanted.allow_push_null_values
@@ -232,10 +312,15 @@ class ProvisioningReconciler:
         if wanted.allow_push_null_values is not None:
             before_view["allow_push_null_values"] = current.allow_push_null_values
             after_view["allow_push_null_values"] = after.allow_push_null_values
-        stored = MASK if current.username else None
+        if wanted.oauth or current.version != after.version:
+            before_view["version"], after_view["version"] = current.version, after.version
+        if wanted.oauth:
+            before_view["consumer_key"], after_view["consumer_key"] = current.consumer_key, after.consumer_key
+            before_view["consent"], after_view["consent"] = current.consent, after.consent
+        stored = MASK if (current.consumer_key if wanted.oauth else current.username) else None
         if self.plan.connection_action == "save":
             before_view["credentials"], after_view["credentials"] = stored, SECRET_WILL_BE_SENT
-        elif wanted.secret:
+        elif wanted.consumer_secret if wanted.oauth else wanted.secret:
             before_view["credentials"] = after_view["credentials"] = stored
         self.diff.record("connection", before_view, after_view)
 
@@ -369,7 +454,7 @@ class ProvisioningReconciler:
             if not current.exposed:
                 raise connection.published_api_only(
                     self.client.org_url, self.plan.app["id"], current.refusal, current.not_exposed_reason,
-                    created_app=app_summary(self.client, self.plan.app))
+                    created_app=app_summary(self.client, self.plan.app), version=self.wanted.sf_auth)
             self.plan.current_connection = current
 
     def _update_app(self):
@@ -386,12 +471,18 @@ class ProvisioningReconciler:
     def _apply_connection(self):
         plan, wanted = self.plan, self.wanted
         app_id = plan.app["id"] if plan.app else None
-        if plan.connection_action == "save":
+        if plan.connection_action == "save" and wanted.oauth:
+            plan.after_connection = connection.save_oauth_connection(
+                self.client, app_id, wanted.consumer_key, wanted.consumer_secret, plan.current_connection)
+        elif plan.connection_action == "save":
             plan.after_connection = connection.save_connection(
                 self.client, app_id, wanted.sf_username, wanted.secret,
                 self._push_null_to_send(plan.current_connection), plan.current_connection)
         elif plan.connection_action == "activate":
             connection.activate_connection(self.client, app_id, plan.current_connection)
+            if wanted.oauth:
+                # Whether Okta still asks for the consent is Okta's to say: read it, never assume it.
+                plan.after_connection = connection.read_connection(self.client, app_id)
         elif plan.connection_action == "deactivate":
             connection.deactivate_connection(self.client, app_id)
         else:
@@ -404,10 +495,15 @@ class ProvisioningReconciler:
         app = plan.app
         if app is not None and self.wrote:
             app = self.client.get(f"{APPS_PATH}/{app['id']}")
+        connection_result = plan.after_connection.as_result() if plan.after_connection else None
+        if connection_result and connection_result["consent"] == "pending":
+            if not connection_result["consent_url"] and app is not None:
+                connection_result["consent_url"] = admin_console_url(self.client.org_url, app["id"])
+            plan.warnings.append(self._consent_pending_message(connection_result["consent_url"]))
         return {
             "changed": self.diff.changed,
             "app": self._app_result(app),
-            "connection": plan.after_connection.as_result() if plan.after_connection else None,
+            "connection": connection_result,
             "to_app": deep_merge(plan.to_app_before, plan.to_app_changes) if plan.to_app_before is not None else None,
             "to_okta": (plan.to_okta_after or plan.to_okta_before) if plan.settings_source != "app_features" else None,
             "settings_source": plan.settings_source,
@@ -416,6 +512,14 @@ class ProvisioningReconciler:
             "diff": self.diff.as_dict(),
             "warnings": plan.warnings,
         }
+
+    def _consent_pending_message(self, consent_url):
+        would = "would be" if self.check_mode else "is"
+        return (
+            f"The OAuth API integration of app {self._app_name()} {would} saved, but provisioning does not work until an "
+            "admin gives the consent in a browser (\"Authenticate with Salesforce.com\": sign in to Salesforce as the "
+            f"integration user and allow access): {consent_url or 'the app Provisioning tab in the Admin Console'} . "
+            "Rerun afterwards: the run checks the consent and changes nothing else that is in place.")
 
     def _app_result(self, app):
         if app is None:
@@ -438,7 +542,8 @@ class ProvisioningReconciler:
         return admin_console_url(self.client.org_url, self.plan.app["id"])
 
     def _published_api_only(self, reason=None, okta_error=None):
-        return connection.published_api_only(self.client.org_url, self.plan.app["id"], okta_error, reason=reason)
+        return connection.published_api_only(self.client.org_url, self.plan.app["id"], okta_error, reason=reason,
+                                             version=self.wanted.sf_auth)
 
 
 def _label_is_free(client, label):
@@ -471,13 +576,25 @@ def wanted_from_params(params):
     Okta stores.
     """
     connection.check_username(params.get("sf_username"))
+    sf_auth = params.get("sf_auth") or versions.PASSWORD_TOKEN
+    oauth = sf_auth == versions.OAUTH
+    for option in ("sf_consumer_key", "sf_consumer_secret"):
+        problem = whitespace_problem(option, params.get(option)) if oauth else None
+        if problem:
+            raise connection.CredentialsInputError(f"{problem}: remove it (the value is not shown). Nothing was sent to Okta.")
+    if oauth and params.get("sf_consumer_secret") and not params.get("sf_consumer_key") \
+            and params.get("manage_connection", True) and params.get("state", "enabled") == "enabled":
+        raise connection.CredentialsInputError(
+            "sf_consumer_secret goes with sf_consumer_key (Okta saves both together): give the connected app's consumer "
+            "key too. Nothing was sent to Okta.")
     secret = None
-    if params.get("sf_password") is not None:
+    if params.get("sf_password") is not None and not oauth:
         secret = connection.join_credentials(params["sf_password"], params.get("sf_security_token"))
     if params.get("update_credentials") == "always" and params.get("state", "enabled") == "enabled" \
-            and params.get("manage_connection", True) and secret is None:
+            and params.get("manage_connection", True) and (not params.get("sf_consumer_secret") if oauth else secret is None):
         raise connection.CredentialsInputError(
-            "update_credentials=always sends the credentials on every run: give sf_username, sf_password and sf_security_token.")
+            "update_credentials=always sends the credentials on every run: give "
+            + ("sf_consumer_key and sf_consumer_secret." if oauth else "sf_username, sf_password and sf_security_token."))
     to_okta = drop_unset(params.get("to_okta") or {})
     settings.check_to_okta(to_okta)
     return WantedProvisioning(
@@ -494,4 +611,8 @@ def wanted_from_params(params):
         allow_push_null_values=params.get("allow_push_null_values"),
         to_app=drop_unset(params.get("to_app") or {}),
         to_okta=to_okta,
+        sf_auth=sf_auth,
+        consumer_key=params.get("sf_consumer_key") if oauth else None,
+        consumer_secret=params.get("sf_consumer_secret") if oauth else None,
+        switch_version=bool(params.get("switch_version")),
     )

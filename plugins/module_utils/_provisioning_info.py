@@ -16,7 +16,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_api_inte
     read_connection,
     refusal_text,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import app_summary, find_app, list_apps
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_apps import admin_console_url, app_summary, find_app, list_apps
 from ansible_collections.idm.okta_salesforce.plugins.module_utils import _provisioning_settings as settings
 
 APPS_PATH = "/api/v1/apps"
@@ -73,7 +73,7 @@ def describe_app(client, app, with_assignments=True):
         reasons.append(settings_reason)
     return {
         "app": app_summary(client, app),
-        "connection": dict(connection.as_result(), exposed=connection_reason is None),
+        "connection": _connection_result(client, app, connection, connection_reason),
         "to_app": to_app,
         "to_okta": to_okta,
         "settings_source": source,
@@ -94,3 +94,11 @@ def read_provisioning_info(client, app_id=None, app_label=None, with_assignments
     else:
         apps = list(list_apps(client))
     return {"changed": False, "apps": [describe_app(client, app, with_assignments) for app in apps]}
+
+
+def _connection_result(client, app, connection, connection_reason):
+    """The connection entry; a pending consent without Okta's link points to the Admin Console."""
+    result = dict(connection.as_result(), exposed=connection_reason is None)
+    if result["consent"] == "pending" and not result["consent_url"]:
+        result["consent_url"] = admin_console_url(client.org_url, app["id"])
+    return result

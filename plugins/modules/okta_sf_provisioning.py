@@ -46,11 +46,22 @@ description:
     lost (HTTP 5xx, connection reset, timeout), the module reads the connection back before anything else.
     C(ENABLED) for the same username ends there; otherwise the save is sent once more, never a third time.
     M(idm.okta_salesforce.okta_sf_credentials_test) checks the API user in more depth, without Okta.
+  - B(Two integration versions.) O(sf_auth=password_token) (default) is the procedure above. O(sf_auth=oauth) is
+    Okta's OAuth and REST integration (the default for new Okta orgs); the module saves the connected app's
+    O(sf_consumer_key) and O(sf_consumer_secret) (B(modelled) on the public OAUTH2 connection shape) and returns the
+    consent link Okta gives (C(_links.authorize)) in RV(connection.consent_url), or the Admin Console link. The
+    consent ("Authenticate with Salesforce.com") needs a browser and a Salesforce sign-in, so the module never gives
+    it and never claims that it was given; RV(connection.consent) says C(pending) until Okta stops offering the link,
+    with a warning. A rerun then verifies the consent and manages everything else as usual.
+  - The version an app uses is read from its connection's C(authScheme) (C(TOKEN) is V(password_token), C(OAUTH2)
+    is V(oauth)). A run that asks for the other version fails, naming both, and changes nothing, unless
+    O(switch_version=true).
 author:
   - idm.okta_salesforce contributors (!UNKNOWN)
 extends_documentation_fragment:
   - idm.okta_salesforce.okta
   - idm.okta_salesforce.salesforce.credentials
+  - idm.okta_salesforce.salesforce_oauth
   - idm.okta_salesforce.attributes
 attributes:
   check_mode:
@@ -149,6 +160,17 @@ options:
     type: str
     choices: [on_create, always]
     default: on_create
+  switch_version:
+    description:
+      - Move an app set up with one integration version to the one O(sf_auth) names, by saving the new version's
+        credentials (Okta replaces the old ones). Needs those credentials (O(sf_consumer_key) and
+        O(sf_consumer_secret), or O(sf_username), O(sf_password) and O(sf_security_token)).
+      - With V(false), a run that asks for the version the app does not use fails, naming both versions, and
+        changes nothing.
+      - Moving to V(oauth) leaves the consent pending (see RV(connection.consent)). Plan the switch for a time when
+        an admin can give it, since provisioning stops until then.
+    type: bool
+    default: false
   allow_push_null_values:
     description:
       - The "Allow Pushing Null Values" check box of the API integration. Okta's "Enable Salesforce provisioning"
@@ -277,12 +299,30 @@ notes:
   - "B(Modelled): C(POST /api/v1/apps/{appId}/connections/default?activate=true) with the Salesforce API user's
     C(username), C(token) (password + security token) and C(allowPushNullValues); Okta publishes no call for
     Salesforce's Configure API Integration form."
+  - "B(Modelled), OAuth version: the same C(POST) with C(profile.authScheme) C(OAUTH2), C(clientId) (the consumer key;
+    public for okta_org2org only) and C(clientSecret) (the consumer secret). The answer's C(_links.authorize) is the
+    public shape Okta documents for OAuth 2.0 connections (a browser consent); that Okta offers it while the consent is
+    pending and stops once it is given is modelled."
 seealso:
   - module: idm.okta_salesforce.okta_sf_credentials_test
   - module: idm.okta_salesforce.okta_app_assignment
 """
 
 EXAMPLES = r"""
+- name: OAuth version (the default for new Okta orgs); the task warns with the consent link until an admin gives it
+  idm.okta_salesforce.okta_sf_provisioning:
+    app_label: Salesforce.com
+    sf_auth: oauth
+    sf_consumer_key: "{{ vault_sf_consumer_key }}"
+    sf_consumer_secret: "{{ vault_sf_consumer_secret }}"
+    to_app: {create_users: true, update_user_attributes: true, deactivate_users: true}
+  register: provisioning
+
+- name: Stop until the consent is given
+  ansible.builtin.fail:
+    msg: "Open {{ provisioning.connection.consent_url }} and authenticate with Salesforce.com, then rerun."
+  when: provisioning.connection.consent == 'pending'
+
 - name: Enable Salesforce provisioning and configure To App and To Okta
   idm.okta_salesforce.okta_sf_provisioning:
     org_url: https://acme.okta.com
@@ -384,10 +424,27 @@ connection:
   type: dict
   contains:
     status: {description: "C(ENABLED), C(DISABLED) or C(UNKNOWN).", type: str, returned: always}
-    auth_scheme: {description: "C(TOKEN) for the modelled Salesforce integration; C(UNKNOWN) when not exposed.", type: str, returned: always}
-    username: {description: The Salesforce API user Okta holds, type: str, returned: always}
+    auth_scheme: {description: "C(TOKEN) (password + token version) or C(OAUTH2) (OAuth version); C(UNKNOWN) when not exposed.", type: str, returned: always}
+    version:
+      description: "The integration version, from C(auth_scheme): V(password_token) (C(TOKEN)) or V(oauth) (C(OAUTH2)); null when unknown."
+      type: str
+      returned: always
+    username: {description: The Salesforce API user Okta holds (password + token version), type: str, returned: always}
     allow_push_null_values: {description: The "Allow Pushing Null Values" check box of the API integration, type: bool, returned: always}
-  sample: {status: ENABLED, auth_scheme: TOKEN, username: okta.api@acme.com, allow_push_null_values: false}
+    consumer_key: {description: "OAuth version: the connected app's consumer key Okta holds (its C(clientId)).", type: str, returned: always}
+    consent:
+      description:
+        - "OAuth version: V(pending) while Okta offers the consent link (the admin has not yet clicked \"Authenticate with
+          Salesforce.com\"; provisioning cannot reach Salesforce), V(given) once the connection is enabled without it.
+          Null for the password + token version and an OAuth connection not saved yet. B(Modelled) (see the notes)."
+      type: str
+      returned: always
+    consent_url:
+      description: "OAuth version, consent pending: Okta's consent link (C(_links.authorize)), else the Admin Console link."
+      type: str
+      returned: always
+  sample: {status: ENABLED, auth_scheme: TOKEN, version: password_token, username: okta.api@acme.com,
+           allow_push_null_values: false, consumer_key: null, consent: null, consent_url: null}
 to_app:
   description:
     - The To App settings after the run, in this module's option vocabulary.
@@ -460,6 +517,7 @@ admin_url:
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._integration_versions import SF_AUTH_ARGUMENT_SPEC
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import OktaModule
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._provisioning import (
     ProvisioningReconciler,
@@ -508,10 +566,12 @@ PROVISIONING_OPTIONS = dict(
     sf_password=dict(type="str", no_log=True, fallback=(env_fallback, ["SF_PASSWORD"])),
     sf_security_token=dict(type="str", no_log=True, fallback=(env_fallback, ["SF_SECURITY_TOKEN"])),
     update_credentials=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
+    switch_version=dict(type="bool", default=False),
     allow_push_null_values=dict(type="bool"),
     to_app=dict(type="dict", options=TO_APP_OPTIONS),
     to_okta=dict(type="dict", options=TO_OKTA_OPTIONS,
                  required_if=[("username_format", "custom", ("username_expression",))]),
+    **SF_AUTH_ARGUMENT_SPEC,
 )
 
 

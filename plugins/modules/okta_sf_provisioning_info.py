@@ -135,8 +135,23 @@ apps:
         auth_scheme: {description: "C(TOKEN) for the modelled Salesforce integration, C(OAUTH2), or C(UNKNOWN).", type: str, returned: always}
         username: {description: The Salesforce API user Okta holds; null when none is saved or it is not exposed, type: str, returned: always}
         allow_push_null_values: {description: The "Allow Pushing Null Values" check box of the API integration; null when unknown, type: bool, returned: always}
+        version:
+          description: "Okta's Salesforce integration version the app uses, from C(auth_scheme): V(password_token) (C(TOKEN))
+            or V(oauth) (C(OAUTH2)); null when unknown."
+          type: str
+          returned: always
+        consumer_key: {description: "OAuth version: the connected app's consumer key Okta holds (C(clientId)).", type: str, returned: always}
+        consent:
+          description: "OAuth version: V(pending) while Okta offers the browser consent link (\"Authenticate with
+            Salesforce.com\" not done; provisioning cannot reach Salesforce), V(given) once enabled without it; null
+            otherwise. Modelled, as in M(idm.okta_salesforce.okta_sf_provisioning)."
+          type: str
+          returned: always
+        consent_url: {description: "Consent pending: Okta's consent link (C(_links.authorize)), else the Admin Console link.", type: str, returned: always}
         exposed: {description: "Whether the org exposes the app's connection through its API.", type: bool, returned: always}
-      sample: {status: ENABLED, auth_scheme: TOKEN, username: okta.api@acme.com, allow_push_null_values: false, exposed: true}
+      sample: {status: ENABLED, auth_scheme: OAUTH2, version: oauth, username: null, allow_push_null_values: null,
+               consumer_key: 3MVG9sim000, consent: pending, consent_url: "https://login.salesforce.com/services/oauth2/authorize?...",
+               exposed: true}
     to_app:
       description:
         - The To App settings, in the option vocabulary of M(idm.okta_salesforce.okta_sf_provisioning).

@@ -206,3 +206,46 @@ def test_two_orgs_in_one_run_get_their_own_provisioning_and_report(simulator, ru
         assert again.rc == 0, again.stdout
         assert changed_tasks(again) == []
         assert writes(simulator) == [] and writes(uat) == []
+
+
+def test_rotation_of_the_oauth_consumer_secret_asks_for_the_consent_again(simulator, run_playbook, tmp_path):
+    simulator.reset(DEFAULT_SEED.with_name("two_versions.yaml"))
+    live_app, old_secret, new_secret = "0oasfoauth000002", "canary-sf-consumer-secret-live-77c1d2", "canary-rotated-consumer-secret-1e5f"
+    inventory = write_inventory(tmp_path / "orgs.json", {"acme": org_vars(
+        simulator, okta_sf_app_label="Salesforce OAuth Live", okta_sf_auth="oauth",
+        okta_sf_consumer_key="3MVG9simLiveConsumerKey0002", okta_sf_consumer_secret=new_secret)})
+    simulator.clear_log()
+    rotated = run_playbook(ROTATE, inventory=inventory, extra_secrets=[old_secret, new_secret])
+    assert rotated.rc != 0                                   # the consent is pending again: said, and failed
+    assert status_of(rotated, CHECK_ROTATION) == "ok"
+    assert status_of(rotated, "Stop until the OAuth consent is given again") == "failed"
+    assert status_of(rotated, TEST) == "skipped"             # no password login for the OAuth version
+    assert "Authenticate with Salesforce.com" in rotated.stdout
+    held = connection(simulator, live_app)
+    assert (held["profile"]["clientSecret"] == new_secret) is True and held["consent"] == "pending"
+    assert writes(simulator) == [("POST", f"/api/v1/apps/{live_app}/connections/default")]
+    assert simulator.salesforce_logins() == []
+
+
+def test_audit_reports_the_version_and_a_pending_consent_as_drift(simulator, run_playbook, tmp_path):
+    simulator.reset(DEFAULT_SEED.with_name("two_versions.yaml"))
+    simulator.patch(["okta", "connections", "0oasfoauth000002", "consent"], "pending")
+    reports = tmp_path / "reports"
+    inventory = write_inventory(tmp_path / "orgs.json", {
+        "oauth_org": org_vars(simulator, reports, okta_sf_app_label="Salesforce OAuth Live", okta_sf_auth="oauth"),
+        "token_org": org_vars(simulator, reports, okta_sf_app_label="Salesforce Token Live")})
+    simulator.clear_log()
+    audit = run_playbook(AUDIT, inventory=inventory)
+    assert audit.rc == 0, audit.stdout
+    assert writes(simulator) == []
+    oauth, markdown = read_report(reports, "oauth_org", simulator.secrets)
+    assert (oauth["version"], oauth["consent"], oauth["drift"]) == ("oauth", "pending consent", True)
+    assert setting(oauth, "connection.consent")["status"] == "pending consent"
+    assert "| Integration version | oauth |" in markdown and oauth["consent_url"] in markdown
+    token, markdown = read_report(reports, "token_org", simulator.secrets)
+    assert (token["version"], token["consent"]) == ("password_token", None)
+    assert "| Integration version | password_token |" in markdown
+
+    failing = run_playbook(AUDIT, inventory=inventory, extra_vars={"okta_sf_fail_on_drift": True})
+    assert failing.rc == 2 and "connection.consent" in failing.stdout
+    assert writes(simulator) == []

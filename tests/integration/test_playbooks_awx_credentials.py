@@ -89,3 +89,25 @@ def test_oauth_service_app_credential_from_the_environment(simulator, run_playbo
     assert connection(simulator)["status"] == "ENABLED"
     assert {entry["auth"] for entry in simulator.request_log() if entry["path"].startswith("/api/")} == {"Bearer"}
     read_report(reports, "acme", simulator.secrets)
+
+
+def test_salesforce_oauth_app_credential_runs_the_oauth_version(simulator, run_playbook, tmp_path):
+    """The OAuth version's credential alone selects the version (SF_AUTH) and brings the consumer key and secret."""
+    simulator.reset(REPO / "tests" / "simulator" / "seeds" / "two_versions.yaml")
+    reports = tmp_path / "reports"
+    secret = "canary-sf-consumer-secret-awx-4c2a91"
+    env = inject("okta_api_token.yml", {
+        "org_url": simulator.url, "api_token": simulator.api_token, "ca_cert": Path(simulator.ca_path).read_text(),
+    }, tmp_path)
+    env.update(inject("salesforce_oauth_app.yml", {"consumer_key": "3MVG9simAwxConsumerKey", "consumer_secret": secret},
+                      tmp_path))
+    assert env["SF_AUTH"] == "oauth"
+    inventory = job_inventory(tmp_path, reports, okta_sf_app_label="Salesforce OAuth")
+
+    run = run_playbook(ENABLE, inventory=inventory, env=env, extra_secrets=[secret])
+    assert run.rc != 0   # the consent is pending: the run says so and fails until an admin gives it
+    held = connection(simulator, "0oasfoauth000001")
+    assert held["profile"]["clientId"] == "3MVG9simAwxConsumerKey" and held["consent"] == "pending"
+    report = read_report(reports, "acme", list(simulator.secrets) + [secret])[0]
+    assert (report["version"], report["consent"]) == ("oauth", "pending consent")
+    assert simulator.salesforce_logins() == []

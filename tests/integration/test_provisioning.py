@@ -71,7 +71,8 @@ def test_check_mode_then_enable_then_nothing_to_do(simulator, run_playbook):
     assert inbound["importSettings"]["schedule"] == WANTED_INBOUND_PROVISIONING["importSettings"]["schedule"]
     assert inbound["importRules"] == WANTED_INBOUND_PROVISIONING["importRules"]
     assert done["connection"] == {"status": "ENABLED", "auth_scheme": "TOKEN", "username": API_USER,
-                                  "allow_push_null_values": False}
+                                  "allow_push_null_values": False, "version": "password_token",
+                                  "consumer_key": None, "consent": None, "consent_url": None}
     assert done["to_app"] == {"create_users": True, "update_user_attributes": True, "deactivate_users": True,
                               "sync_password": {"enabled": False, "seed": "random", "change": "keep_existing"}}
     assert done["to_okta"]["schedule"] == {"enabled": True, "full": "0 2 * * 0", "incremental": "0 */4 * * *",

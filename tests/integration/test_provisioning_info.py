@@ -96,7 +96,8 @@ def test_one_app_by_label_and_by_id(simulator, run_playbook):
     assert (entry["app"]["instance_type"], entry["app"]["integration_type"]) == ("production", "standard")
     assert entry["app"]["admin_url"].endswith(DEEP_LINK.format(SALESFORCE_APP))
     assert entry["connection"] == {"status": "ENABLED", "auth_scheme": "TOKEN", "username": API_USER,
-                                   "allow_push_null_values": False, "exposed": True}
+                                   "allow_push_null_values": False, "exposed": True, "version": "password_token",
+                                   "consumer_key": None, "consent": None, "consent_url": None}
     assert entry["settings_source"] == "features_api"
     assert entry["to_app"] == TO_APP
     assert entry["to_okta"] == TO_OKTA
@@ -144,7 +145,8 @@ def test_provisioning_off(simulator, run_playbook):
     assert run.rc == 0, run.stdout
     entry = run.result("info")["apps"][0]
     assert entry["connection"] == {"status": "DISABLED", "auth_scheme": "TOKEN", "username": None,
-                                   "allow_push_null_values": None, "exposed": True}
+                                   "allow_push_null_values": None, "exposed": True, "version": "password_token",
+                                   "consumer_key": None, "consent": None, "consent_url": None}
     assert entry["features"] == []
     assert entry["settings_source"] == "app_features"
     assert entry["to_app"] == {"create_users": False, "update_user_attributes": False, "deactivate_users": False,

@@ -128,6 +128,17 @@ def provisioning_cases():
         Case("disabled with a hand-made connection", PROVISIONING, {"app_id": SALESFORCE_APP, "state": "disabled", "manage_connection": False},
              ("manage_connection", "Admin Console")),
         Case("create app without label", PROVISIONING, _enable(create_app=True), ("app_label", "create_app")),
+        # Okta's OAuth version (issue 13); the default seed's app uses the password + token version.
+        Case("oauth version name misspelt", PROVISIONING, _enable(sf_auth="oauth2"), ("sf_auth", "password_token, oauth")),
+        Case("consumer secret with a trailing newline", PROVISIONING,
+             {"app_id": SALESFORCE_APP, "sf_auth": "oauth", "sf_consumer_key": "3MVG9simKey",
+              "sf_consumer_secret": "{{ sf_password }}\n"}, ("sf_consumer_secret", "whitespace", "remove it")),
+        Case("consumer secret without its key", PROVISIONING,
+             {"app_id": SALESFORCE_APP, "sf_auth": "oauth", "sf_consumer_secret": "{{ sf_password }}"},
+             ("sf_consumer_secret goes with sf_consumer_key",)),
+        Case("oauth asked on a password + token app", PROVISIONING,
+             {"app_id": SALESFORCE_APP, "sf_auth": "oauth", "sf_consumer_key": "3MVG9simKey", "sf_consumer_secret": "{{ sf_password }}"},
+             ("uses Okta's password_token Salesforce integration", "sf_auth=password_token", "switch_version=true")),
     ]
 
 

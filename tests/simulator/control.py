@@ -1,9 +1,11 @@
 """Control endpoints under /_sim (no auth, never rate-limited or faulted): log, state, patch, config, reset,
-and the sync-health calls (bulk assignment with provisioning, planted disagreements)."""
+the sync-health calls (bulk assignment with provisioning, planted disagreements), fault counts, and the OAuth
+consent an admin gives in a browser (okta/consent)."""
 from __future__ import annotations
 
 import json
 
+from .okta_apps import give_consent
 from .okta_auth import expire_all_tokens
 from .salesforce_provisioning import assign_many, plant_drift
 from .wire import Request, Response, json_response
@@ -56,6 +58,9 @@ def handle(app, req: Request) -> Response:
         if route == ("DELETE", "/_sim/faults"):
             app.clear_fault_counts()
             return json_response(200, {"cleared": True})
+        if route == ("POST", "/_sim/okta/consent"):
+            # The admin's browser: "Authenticate with Salesforce.com", sign in, allow.
+            return json_response(200, give_consent(app.state, (body or {})["app_id"]))
         if route == ("GET", "/_sim/info"):
             return json_response(200, app.info())
     except (ValueError, KeyError, IndexError, TypeError) as exc:

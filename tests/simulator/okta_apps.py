@@ -178,9 +178,11 @@ def set_connection(ctx, req):
     profile = (body or {}).get("profile")
     if not isinstance(profile, dict):
         raise validation_failed("profile", "profile: The field cannot be left blank")
-    if profile.get("authScheme") != "TOKEN":
-        raise validation_failed("authScheme", "authScheme: Salesforce provisioning uses the TOKEN scheme")
     activate = (req.arg("activate", "false") or "").lower() == "true"
+    if profile.get("authScheme") == "OAUTH2":
+        return _set_oauth_connection(ctx, req, app, profile, activate)
+    if profile.get("authScheme") != "TOKEN":
+        raise validation_failed("authScheme", "authScheme: Salesforce provisioning uses the TOKEN or OAUTH2 scheme")
     with state.lock:
         current = state.data["okta"]["connections"][app["id"]]
         username = profile.get("username") or current["profile"].get("username")
@@ -202,10 +204,41 @@ def set_connection(ctx, req):
                                                                current["profile"].get("allowPushNullValues", False)))}
         current["profile"] = new_profile
         current["authScheme"] = "TOKEN"
+        current.pop("consent", None)
         if activate:
             current["status"] = "ENABLED"
         current["lastUpdated"] = now_iso()
         return json_response(200, render.render_connection(req.base_url, app["id"], current))
+
+
+def _set_oauth_connection(ctx, req, app: dict, profile: dict, activate: bool):
+    """The OAuth version (modelled): Okta stores the consumer key and secret, does not log in to Salesforce, and
+    offers `_links.authorize` until an admin gives the consent in a browser (`give_consent`). Saving another
+    scheme's connection with this one switches the app's version (as the Admin Console's upgrade does)."""
+    key, secret = profile.get("clientId"), profile.get("clientSecret")
+    if not isinstance(key, str) or not key:
+        raise validation_failed("clientId", "clientId: The field cannot be left blank")
+    if not isinstance(secret, str) or not secret:
+        raise validation_failed("clientSecret", "clientSecret: The field cannot be left blank")
+    with ctx.state.lock:
+        current = ctx.state.data["okta"]["connections"][app["id"]]
+        current["authScheme"] = "OAUTH2"
+        current["profile"] = {"authScheme": "OAUTH2", "clientId": key, "clientSecret": secret}
+        current["consent"] = "pending"   # new client credentials: Salesforce must be asked again
+        if activate:
+            current["status"] = "ENABLED"
+        current["lastUpdated"] = now_iso()
+        return json_response(200, render.render_connection(req.base_url, app["id"], current))
+
+
+def give_consent(state, app_id: str) -> dict:
+    """What the admin's browser does: "Authenticate with Salesforce.com", sign in, allow (control API)."""
+    with state.lock:
+        current = state.data["okta"]["connections"].get(app_id)
+        if not current or current.get("authScheme") != "OAUTH2" or not current["profile"].get("clientId"):
+            raise ValueError(f"app {app_id} has no OAuth connection with a consumer key to consent to")
+        current["consent"] = "given"
+        return {"app_id": app_id, "consent": "given"}
 
 
 def connection_lifecycle(ctx, req):
@@ -218,10 +251,14 @@ def connection_lifecycle(ctx, req):
         current = state.data["okta"]["connections"][app["id"]]
         if req.params["action"] == "activate":
             profile = current["profile"]
-            if not profile.get("username") or not profile.get("token"):
-                raise validation_failed("connection", "The connection has no credentials: set them first.")
-            ctx.ledger.salesforce_login(app["id"], "activate", profile["username"], profile["token"])
-            _test_credentials(ctx, profile["username"], profile["token"])
+            if current.get("authScheme") == "OAUTH2":
+                if not profile.get("clientId"):
+                    raise validation_failed("connection", "The connection has no credentials: set them first.")
+            else:
+                if not profile.get("username") or not profile.get("token"):
+                    raise validation_failed("connection", "The connection has no credentials: set them first.")
+                ctx.ledger.salesforce_login(app["id"], "activate", profile["username"], profile["token"])
+                _test_credentials(ctx, profile["username"], profile["token"])
             current["status"] = "ENABLED"
         else:
             current["status"] = "DISABLED"

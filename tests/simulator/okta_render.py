@@ -18,8 +18,9 @@ def href(base: str, path: str, **extra) -> dict:
 def app_features(state, app_id: str) -> list:
     """The read-only `features` array: empty while provisioning is off (contract section 2)."""
     okta = state.data["okta"]
-    if okta["connections"].get(app_id, {}).get("status") != "ENABLED":
-        return []
+    connection = okta["connections"].get(app_id, {})
+    if connection.get("status") != "ENABLED" or connection.get("consent") == "pending":
+        return []   # an OAuth connection without consent cannot provision
     caps = okta["features"][app_id]["USER_PROVISIONING"]
 
     def enabled(*path):
@@ -116,16 +117,32 @@ def render_connection(base: str, app_id: str, connection: dict) -> dict:
     """GET/POST answer of the connection: the token is never echoed; `profile.authScheme` is always
     there (UNKNOWN when the API does not expose the app's connection)."""
     root = f"/api/v1/apps/{app_id}/connections/default"
-    profile = {k: v for k, v in connection.get("profile", {}).items() if k != "token"}
+    profile = {k: v for k, v in connection.get("profile", {}).items() if k not in ("token", "clientSecret")}
     links = {"self": href(base, root, hints={"allow": ["GET", "POST"]})}
     if connection.get("status") == "ENABLED":
         links["deactivate"] = href(base, f"{root}/lifecycle/deactivate", hints={"allow": ["POST"]})
     elif connection.get("status") == "DISABLED":
         links["activate"] = href(base, f"{root}/lifecycle/activate", hints={"allow": ["POST"]})
+    if connection.get("authScheme") == "OAUTH2" and connection.get("consent") == "pending":
+        # The public OAUTH2 answer's browser consent link (offered while the consent is pending: modelled).
+        links["authorize"] = {"href": consent_href(base, app_id, profile.get("clientId")), "hints": {"allow": ["GET"]},
+                              "guidance": ["Specifies the URI to invoke in a browser for granting scope consent required to "
+                                           "complete the OAuth 2.0 connection."]}
     answer = {"status": connection.get("status"), "profile": profile, "_links": links}
     if connection.get("authScheme") == "TOKEN":   # the spec returns the top-level authScheme for TOKEN only
         answer = {"authScheme": "TOKEN", **answer}
     return answer
+
+
+OKTA_OAUTH_CALLBACK = "https://system-admin.okta.com/admin/app/generic/oauth20redirect"
+
+
+def consent_href(base: str, app_id: str, client_id) -> str:
+    """Salesforce's authorization endpoint on the simulator's Salesforce side, as Okta would build it."""
+    from urllib.parse import urlencode
+    query = urlencode({"response_type": "code", "client_id": client_id or "", "redirect_uri": OKTA_OAUTH_CALLBACK,
+                       "scope": "api refresh_token offline_access", "state": app_id})
+    return f"{base}/services/oauth2/authorize?{query}"
 
 
 def render_feature(base: str, app_id: str, name: str, capabilities: dict) -> dict:

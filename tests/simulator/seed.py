@@ -24,8 +24,19 @@ def load_seed(seed) -> dict:
     if isinstance(seed, dict):
         return copy.deepcopy(seed)
     if isinstance(seed, Path) or (isinstance(seed, str) and "\n" not in seed and not seed.lstrip().startswith("{")):
-        return yaml.safe_load(Path(seed).read_text()) or {}
-    return yaml.safe_load(seed) or {}
+        return _extended(yaml.safe_load(Path(seed).read_text()) or {}, Path(seed).parent)
+    return _extended(yaml.safe_load(seed) or {}, Path(DEFAULT_SEED).parent)
+
+
+def _extended(seed: dict, directory: Path) -> dict:
+    """`extends: other.yaml` (beside this seed) starts from that seed; `okta.add_apps` are appended to its apps."""
+    if "extends" not in seed:
+        return seed
+    base = load_seed(directory / seed.pop("extends"))
+    base.setdefault("okta", {}).setdefault("apps", []).extend((seed.get("okta") or {}).pop("add_apps", []))
+    for side, values in seed.items():
+        base.setdefault(side, {}).update(values or {})
+    return base
 
 
 def okta_user(user_id: str, login: str, first: str, last: str, email: str | None = None,
@@ -175,7 +186,13 @@ def build_state(seed: dict) -> dict:
         seeded_connection = entry.get("connection") or {}
         if seeded_connection:
             connection["status"] = seeded_connection.get("status", connection["status"])
-            connection["profile"].update({k: v for k, v in seeded_connection.items() if k != "status"})
+            if seeded_connection.get("authScheme") == "OAUTH2":
+                # An app set up with (or switched to) the OAuth version; `consent`: pending or given.
+                connection["authScheme"] = "OAUTH2"
+                connection["profile"] = {"authScheme": "OAUTH2"}
+                connection["consent"] = seeded_connection.get("consent", "given" if seeded_connection.get("clientId") else None)
+            connection["profile"].update({k: v for k, v in seeded_connection.items()
+                                          if k not in ("status", "authScheme", "consent")})
         connections[aid] = connection
         features[aid] = default_features()
         for name, caps in (entry.get("features") or {}).items():

@@ -118,6 +118,7 @@ class SimApp:
                 found += [password, token, password + token]
             for connection in self.state.data["okta"]["connections"].values():
                 found.append(connection.get("profile", {}).get("token") or "")
+                found.append(connection.get("profile", {}).get("clientSecret") or "")
             found += list(self.state.oauth_secrets)   # client assertions, DPoP proofs, access tokens
         for pem in self.private_keys.values():
             lines = [line for line in pem.splitlines() if line and not line.startswith("-----")]

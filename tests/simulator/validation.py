@@ -29,6 +29,8 @@ SIGN_ON_CLASSES = {
     "SECURE_PASSWORD_STORE": "SecurePasswordStoreApplication", "WS_FEDERATION": "WsFederationApplication",
 }
 MODELLED_CONNECTION_KEYS = {"username", "allowPushNullValues"}
+# The OAuth version of the Salesforce connection (modelled): the public OAUTH2 request plus the consumer secret.
+MODELLED_OAUTH_CONNECTION_KEYS = {"clientSecret"}
 
 
 def _nested_models(annotation) -> list:
@@ -139,11 +141,21 @@ def _application(body: dict) -> None:
 
 
 def _salesforce_connection(body: dict) -> None:
+    if isinstance(body.get("profile"), dict) and body["profile"].get("authScheme") == "OAUTH2":
+        _salesforce_oauth_connection(body)
+        return
     _refuse_unknown(body, [sdk.ProvisioningConnectionTokenRequest], {f"profile.{k}" for k in MODELLED_CONNECTION_KEYS})
     public = dict(body)
     if isinstance(public.get("profile"), dict):
         public["profile"] = {k: v for k, v in public["profile"].items() if k not in MODELLED_CONNECTION_KEYS}
     _parse(sdk.ProvisioningConnectionTokenRequest, public)
+
+
+def _salesforce_oauth_connection(body: dict) -> None:
+    modelled = {f"profile.{k}" for k in MODELLED_OAUTH_CONNECTION_KEYS}
+    _refuse_unknown(body, [sdk.ProvisioningConnectionOauthRequest], modelled)
+    public = dict(body, profile={k: v for k, v in body["profile"].items() if k not in MODELLED_OAUTH_CONNECTION_KEYS})
+    _parse(sdk.ProvisioningConnectionOauthRequest, public)
 
 
 def _app_user_update(body: dict) -> None:

@@ -115,7 +115,24 @@ def test_read_connection_maps_the_modelled_shape():
     assert state == sfc.ConnectionState("ENABLED", "TOKEN", "okta.api@acme.com", False)
     assert state.enabled and state.exposed
     assert state.as_result() == {"status": "ENABLED", "auth_scheme": "TOKEN", "username": "okta.api@acme.com",
-                                 "allow_push_null_values": False}
+                                 "allow_push_null_values": False, "version": "password_token", "consumer_key": None,
+                                 "consent": None, "consent_url": None}
+
+
+def test_read_connection_maps_the_oauth_version_and_its_consent_link():
+    authorize = "https://login.salesforce.com/services/oauth2/authorize?response_type=code&client_id=3MVGkey"
+    pending = {"status": "ENABLED", "profile": {"authScheme": "OAUTH2", "clientId": "3MVGkey"},
+               "_links": {"authorize": {"href": authorize, "hints": {"allow": ["GET"]}}}}
+    state = sfc.read_connection(RecordingClient({("GET", CONNECTION): pending}), APP_ID)
+    assert (state.version, state.consent, state.consent_url if hasattr(state, "consent_url") else state.authorize_url) \
+        == ("oauth", "pending", authorize)
+    assert state.enabled and not state.working
+    given = {"status": "ENABLED", "profile": {"authScheme": "OAUTH2", "clientId": "3MVGkey"}, "_links": {}}
+    state = sfc.read_connection(RecordingClient({("GET", CONNECTION): given}), APP_ID)
+    assert (state.version, state.consent, state.working) == ("oauth", "given", True)
+    fresh = {"status": "DISABLED", "profile": {"authScheme": "OAUTH2"}}
+    state = sfc.read_connection(RecordingClient({("GET", CONNECTION): fresh}), APP_ID)
+    assert (state.version, state.consent, state.working) == ("oauth", None, False)
 
 
 def test_an_org_without_the_api_answers_unknown_and_is_not_exposed():

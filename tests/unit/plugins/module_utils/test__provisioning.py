@@ -253,3 +253,54 @@ def test_check_mode_create_app_says_the_connection_is_unknown():
     assert (result["connection"]["status"], result["connection"]["auth_scheme"]) == ("UNKNOWN", "UNKNOWN")
     assert result["diff"]["after"]["connection"]["status"] == "UNKNOWN"
     assert any("connection.status is UNKNOWN, not a prediction of success" in warning for warning in result["warnings"])
+
+
+# ---- Okta's OAuth version (issue 13) --------------------------------------------------------------
+
+def oauth_connection(status="ENABLED", key="3MVGkey", authorize=None):
+    answer = {"status": status, "profile": {"authScheme": "OAUTH2", "clientId": key}, "_links": {}}
+    if authorize:
+        answer["_links"]["authorize"] = {"href": authorize}
+    return answer
+
+
+def test_oauth_input_is_checked_before_any_request_and_never_shows_the_secret():
+    with pytest.raises(CredentialsInputError) as raised:
+        wanted(sf_auth="oauth", sf_consumer_key="3MVGkey", sf_consumer_secret="s3cret-value\n")
+    assert "sf_consumer_secret ends with whitespace" in str(raised.value) and "s3cret" not in str(raised.value)
+    with pytest.raises(CredentialsInputError, match="goes with sf_consumer_key"):
+        wanted(sf_auth="oauth", sf_consumer_secret="s3cret-value")
+    with pytest.raises(CredentialsInputError, match="sf_consumer_key and sf_consumer_secret"):
+        wanted(sf_auth="oauth", update_credentials="always")
+    assert "s3cret" not in repr(wanted(sf_auth="oauth", sf_consumer_key="3MVGkey", sf_consumer_secret="s3cret-value"))
+
+
+def test_oauth_pending_consent_is_verified_not_written_and_a_given_one_is_reactivated():
+    okta = SmallOkta(connection=oauth_connection(authorize="https://login.salesforce.com/services/oauth2/authorize?x"))
+    result = prov.ProvisioningReconciler(okta, wanted(sf_auth="oauth")).run()
+    assert okta.writes == [] and result["changed"] is False
+    assert (result["connection"]["consent"], result["connection"]["consent_url"]) == (
+        "pending", "https://login.salesforce.com/services/oauth2/authorize?x")
+    assert any("Authenticate with Salesforce.com" in warning for warning in result["warnings"])
+
+    okta = SmallOkta(connection=oauth_connection(status="DISABLED"))
+    result = prov.ProvisioningReconciler(okta, wanted(sf_auth="oauth")).run()
+    assert okta.writes == [("POST", f"{CONNECTION_PATH}/lifecycle/activate")]
+    assert (result["connection"]["status"], result["connection"]["consent"]) == ("ENABLED", "given")
+
+
+def test_oauth_new_consumer_key_without_its_secret_writes_nothing():
+    okta = SmallOkta(connection=oauth_connection())
+    with pytest.raises(prov.ProvisioningError, match="sf_consumer_key changes.*sf_consumer_key and sf_consumer_secret"):
+        prov.ProvisioningReconciler(okta, wanted(sf_auth="oauth", sf_consumer_key="3MVGother",
+                                                 sf_consumer_secret=None)).run()
+    assert okta.writes == []
+
+
+def test_published_api_only_names_the_oauth_steps():
+    okta = SmallOkta(connection={"status": "UNKNOWN", "profile": {"authScheme": "UNKNOWN"}})
+    with pytest.raises(PublishedApiOnly) as raised:
+        prov.ProvisioningReconciler(okta, wanted(sf_auth="oauth", sf_consumer_key="k", sf_consumer_secret="s3cret-value")).run()
+    message = str(raised.value)
+    assert "https://system-admin.okta.com/admin/app/generic/oauth20redirect" in message
+    assert "Authenticate with Salesforce.com" in message and "s3cret" not in message

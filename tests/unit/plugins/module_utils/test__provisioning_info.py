@@ -33,7 +33,8 @@ def test_a_400_on_the_connection_and_features_reads_is_reported_not_raised(https
     entry = describe_app(client, APP, with_assignments=False)
 
     assert entry["connection"] == {"status": "UNKNOWN", "auth_scheme": "UNKNOWN", "username": None,
-                                   "allow_push_null_values": None, "exposed": False}
+                                   "allow_push_null_values": None, "exposed": False,
+                                   "version": None, "consumer_key": None, "consent": None, "consent_url": None}
     assert entry["settings_source"] == "app_features"
     assert entry["to_app"] == {"create_users": True, "update_user_attributes": False, "deactivate_users": False,
                                "sync_password": {"enabled": True}}
