@@ -45,6 +45,7 @@ class Outcome:
     writes: int
     changed: bool | None = None
     peak_rss_mib: float | None = None
+    cpu_seconds: float | None = None     # the module process's own CPU time (with measure_memory)
     details: dict = field(default_factory=dict)
 
     def summary(self):
@@ -56,6 +57,7 @@ class Outcome:
             numbers["changed"] = self.changed
         if self.peak_rss_mib is not None:
             numbers["peak_rss_mib"] = self.peak_rss_mib
+            numbers["module_process_cpu_seconds"] = self.cpu_seconds
         return numbers
 
 
@@ -67,7 +69,8 @@ def _from_log(sim, contender, seconds, **extra):
 
 def peak_rss_interpreter(workdir):
     """A python interpreter for ansible_python_interpreter that runs the real one as its child, then appends the
-    child's peak resident set size (KiB, getrusage of the waited-for child) to a file named by BENCH_PEAK_RSS_FILE.
+    child's peak resident set size (KiB, getrusage of the waited-for child) and CPU seconds to a file named by
+    BENCH_PEAK_RSS_FILE.
 
     Ansible runs the module (its AnsiballZ wrapper imports and runs the module in the same process) with this
     interpreter, so the figure is the module process's own peak, not ansible-playbook's.
@@ -78,7 +81,8 @@ def peak_rss_interpreter(workdir):
 import os, resource, subprocess, sys
 rc = subprocess.call([{sys.executable!r}] + sys.argv[1:])
 with open(os.environ["BENCH_PEAK_RSS_FILE"], "a") as out:
-    out.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) + "\\n")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out.write(f"{{usage.ru_maxrss}} {{usage.ru_utime + usage.ru_stime:.3f}}\\n")
 sys.exit(rc)
 """)
         path.chmod(path.stat().st_mode | stat.S_IXUSR)
@@ -100,11 +104,12 @@ def run_module(bench, count, measure_memory=False):
     result = run.result("assign")
     if run.rc != 0:
         raise SystemExit(f"okta_app_assignment failed (rc {run.rc}): {result.get('msg') or run.stdout[-2000:]}")
-    peak = None
+    peak = cpu = None
     if rss_file is not None:
-        values = [int(line) for line in rss_file.read_text().split()]
-        peak = round(max(values) / 1024, 1) if values else None
-    return _from_log(sim, "module", run.seconds, changed=result["changed"], peak_rss_mib=peak,
+        values = [line.split() for line in rss_file.read_text().splitlines() if line.strip()]
+        peak = round(max(int(kib) for kib, _ in values) / 1024, 1) if values else None
+        cpu = round(sum(float(seconds) for _, seconds in values), 2) if values else None
+    return _from_log(sim, "module", run.seconds, changed=result["changed"], peak_rss_mib=peak, cpu_seconds=cpu,
                      details={"api_calls": result["api_calls"]})
 
 

@@ -26,7 +26,7 @@ import time
 
 from tests.bench.contenders import run_module, run_sdk
 from tests.bench.unthrottled import emit_rerun
-from tests.bench.workload import GROUPS, check_assigned, emit, minimum_calls, prepare, ratio
+from tests.bench.workload import GROUPS, at_least, at_most, check_assigned, emit, minimum_calls, prepare, ratio
 
 FLOOR_MAX = 1.05
 SPEEDUP_MIN = 1.3
@@ -89,7 +89,7 @@ def run_limit_set(bench, name):
     minimum, parts = minimum_calls(0, args.users, len(GROUPS), args.users + len(GROUPS))
     floor_ratio = ratio(module.api_seconds, floor)
     speedup = ratio(sdk.api_seconds, module.api_seconds)
-    met = {"floor": floor_ratio <= FLOOR_MAX, "no_429": module.http_429 == 0, "vs_sdk": speedup >= SPEEDUP_MIN}
+    met = {"floor": at_most(floor_ratio, FLOOR_MAX), "no_429": module.http_429 == 0, "vs_sdk": at_least(speedup, SPEEDUP_MIN)}
     emit(f"rate_limited_{name}", users=args.users, groups=len(GROUPS), latency_ms=args.latency_ms, rate_limit=rate_limit,
          module=module.summary(), sdk_script=sdk.summary(), results_ok={"module": module_ok, "sdk_script": sdk_ok},
          busiest_family=family, busiest_family_floor_seconds=round(floor, 2),

@@ -103,3 +103,12 @@ def minimum_calls(assigned_before, to_look_up, groups_to_look_up, changes):
 
 def ratio(numerator, denominator, digits=3):
     return round(numerator / denominator, digits) if denominator else None
+
+
+def at_most(value, limit):
+    """`value` is known and within `limit` (a ratio of 0 / 0 is not known)."""
+    return value is not None and value <= limit
+
+
+def at_least(value, limit):
+    return value is not None and value >= limit
