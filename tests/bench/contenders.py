@@ -25,6 +25,7 @@ from tests.bench.workload import (
     api_entries,
     api_span,
     family_counts,
+    reads_before_writes,
     throttled,
     wanted_groups,
     wanted_users,
@@ -43,6 +44,7 @@ class Outcome:
     calls_by_family: dict
     http_429: int
     writes: int
+    reads_before_writes_seconds: float | None
     changed: bool | None = None
     peak_rss_mib: float | None = None
     cpu_seconds: float | None = None     # the module process's own CPU time (with measure_memory)
@@ -53,6 +55,8 @@ class Outcome:
         numbers = {"wall_seconds": round(self.wall_seconds, 2), "api_seconds": round(self.api_seconds, 2),
                    "calls": self.calls, "calls_by_family": self.calls_by_family, "http_429": self.http_429,
                    "writes": self.writes}
+        if self.reads_before_writes_seconds is not None:
+            numbers["reads_before_writes_seconds"] = round(self.reads_before_writes_seconds, 2)
         if self.changed is not None:
             numbers["changed"] = self.changed
         if self.peak_rss_mib is not None:
@@ -64,7 +68,7 @@ class Outcome:
 def _from_log(sim, contender, seconds, **extra):
     log = sim.request_log()
     return Outcome(contender, seconds, api_span(log), len(api_entries(log)), family_counts(log), throttled(log),
-                   writes(log), **extra)
+                   writes(log), reads_before_writes(log), **extra)
 
 
 def peak_rss_interpreter(workdir):

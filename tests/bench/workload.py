@@ -64,6 +64,13 @@ def api_span(log):
     return (max(times) - min(times)) if times else 0.0
 
 
+def reads_before_writes(log):
+    """Seconds from the first Okta API answer to the first write's: the reads the writes wait for."""
+    entries = api_entries(log)
+    first_write = [entry["time"] for entry in entries if entry["method"] != "GET"]
+    return (min(first_write) - min(entry["time"] for entry in entries)) if first_write else None
+
+
 def family_counts(log):
     counts = {}
     for entry in api_entries(log):
