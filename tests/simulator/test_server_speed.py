@@ -40,4 +40,3 @@ def test_a_kept_alive_connection_answers_within_the_configured_latency_plus_5_ms
     sim.configure(faults={"latency_ms": latency_ms})
     measured = median_ms(okta, APP)
     assert measured < latency_ms + 5, f"median {measured:.1f} ms per request on a kept-alive connection"
-
