@@ -93,18 +93,20 @@ class SdkAssigner:
                             limit=GROUPS_PAGE, expand="group"))
         user_logins = {((app_user.embedded or {}).get("user") or {}).get("profile", {}).get("login", "").lower()
                        for app_user in assigned_users if (app_user.scope or "").upper() == "USER"}
-        group_ids = {group.id for group in assigned_groups}
+        assigned_group_names = {(((group.embedded or {}).get("group") or {}).get("profile") or {}).get("name"): group.id
+                                for group in assigned_groups}
         missing_users = [user for user in users if user["login"].lower() not in user_logins]
+        missing_groups = [group for group in groups if group["name"] not in assigned_group_names]
         found_users = await asyncio.gather(*(
             self.every_page("search_users", client.list_users, search=expression, limit=SEARCH_PAGE)
             for expression in search_batches("profile.login", [user["login"] for user in missing_users])))
         found_groups = await asyncio.gather(*(
             self.every_page("search_groups", client.list_groups, search=expression, limit=SEARCH_PAGE)
-            for expression in search_batches("profile.name", [group["name"] for group in groups])))
+            for expression in search_batches("profile.name", [group["name"] for group in missing_groups])))
         user_ids = {user.profile.login.lower(): user.id for page in found_users for user in page}
         group_by_name = {group.profile.actual_instance.name: group.id for page in found_groups for group in page}
         unknown = [user["login"] for user in missing_users if user["login"].lower() not in user_ids]
-        unknown += [group["name"] for group in groups if group["name"] not in group_by_name]
+        unknown += [group["name"] for group in missing_groups if group["name"] not in group_by_name]
         if unknown:
             raise SdkRunFailed(f"not found in Okta: {', '.join(unknown[:10])}")
         writes = [self.call("assign_user", client.assign_user_to_application, self.app_id,
@@ -113,7 +115,7 @@ class SdkAssigner:
                   for user in missing_users]
         writes += [self.call("assign_group", client.assign_group_to_application, self.app_id, group_by_name[group["name"]],
                              ApplicationGroupAssignment())
-                   for group in groups if group_by_name[group["name"]] not in group_ids]
+                   for group in missing_groups]
         await asyncio.gather(*writes)
         return {"assigned_users": len(missing_users), "assigned_groups": len(writes) - len(missing_users)}
 
