@@ -124,8 +124,10 @@ def test_429_until_retries_run_out_is_an_error(httpserver, fake_time, server_dat
 
 def test_low_budget_is_spent_then_the_next_request_waits_for_the_reset(httpserver, fake_time, server_date):
     server_date(NOW)
-    httpserver.expect_request("/api/v1/apps").respond_with_json(
-        [], headers={"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "2", "X-Rate-Limit-Reset": str(int(NOW) + 10)})
+    remaining = iter(["2", "1", "99"])   # the server counts each request; the third is in the next window
+    httpserver.expect_request("/api/v1/apps").respond_with_handler(lambda request: json_response(
+        [], headers={"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": next(remaining),
+                     "X-Rate-Limit-Reset": str(int(NOW) + 10)}))
     client = make_client(httpserver, fake_time)
 
     client.get("/api/v1/apps")
