@@ -233,15 +233,17 @@ def app_user_attributes(client, app_id):
     return names
 
 
-def attribute_problems(client, app_id, entries):
-    """Profile attributes the app-user schema does not declare (the schema is read only if needed)."""
+def attribute_problems(client, app_id, entries, known=None):
+    """Profile attributes the app-user schema does not declare (`known`: its attributes, if read already;
+    else the schema is read only if needed)."""
     used = {}
     for entry in entries:
         for attribute in entry.profile or {}:
             used.setdefault(attribute, []).append(entry.given)
     if not used:
         return []
-    known = app_user_attributes(client, app_id)
+    if known is None:
+        known = app_user_attributes(client, app_id)
     unknown = {name: listed_in for name, listed_in in used.items() if name not in known}
     if not unknown:
         return []
@@ -289,15 +291,25 @@ def reconcile_assignments(client, app, request, check_mode=False):
         raise AssignmentInputError(_input_message(app, problems))
 
     managed = [kind for kind in KINDS if _needs_current(request.entries(kind), request)]
-    current = {kind: read_assigned(client, app_id, kind) if kind in managed else {} for kind in KINDS}
-
     must_exist = request.state == "present"
+    # The assignment lists and the app-user schema (read when profiles are given) do not depend on each
+    # other: read at the same time, each a round trip less before the first write.
+    schema = must_exist and any(entry.profile for entry in wanted[USERS] + wanted[GROUPS])
+
+    def read(kind):   # None: the schema's attributes
+        return app_user_attributes(client, app_id) if kind is None else read_assigned(client, app_id, kind)
+
+    answers = map_concurrently(read, managed + [None] * schema, request.max_workers)
+    current = {kind: {} for kind in KINDS}
+    current.update(zip(managed, answers))
+    known_attributes = answers[-1] if schema else None
+
     for kind in KINDS:
         problems += resolve(client, kind, wanted[kind], current[kind], must_exist, request.max_workers)
     for kind in KINDS:
         problems += resolved_twice(kind, wanted[kind])
     if must_exist:
-        problems += attribute_problems(client, app_id, wanted[USERS] + wanted[GROUPS])
+        problems += attribute_problems(client, app_id, wanted[USERS] + wanted[GROUPS], known_attributes)
     if problems:
         raise AssignmentInputError(_input_message(app, problems))
 

@@ -497,3 +497,24 @@ def test_diff_of_thousands_shows_changes_and_a_count():
     result = run(okta, check_mode=True, users=[{"login": login} for login in logins(1, 1000)])
     assert result["diff"]["before"]["users"] == ["(999 unchanged assignments not shown)"]
     assert result["diff"]["after"]["users"] == ["user1000@acme.com", "(999 unchanged assignments not shown)"]
+
+
+def test_the_assignment_lists_and_the_schema_are_read_at_the_same_time():
+    """They do not depend on each other: reading them one after the other only delays the first write."""
+    okta = FakeOkta(users=5)
+    all_three = threading.Barrier(3, timeout=2)   # broken (an error) unless the three reads are in progress together
+    list_items, read = okta.paginate, okta.get
+
+    def paginate(path, params=None):
+        if path.startswith(f"/api/v1/apps/{APP['id']}/"):
+            all_three.wait()
+        yield from list_items(path, params)
+
+    def get(path, params=None):
+        if path.startswith("/api/v1/meta/schemas/"):
+            all_three.wait()
+        return read(path, params)
+
+    okta.paginate, okta.get = paginate, get
+    result = run(okta, users=[{"login": "user0001@acme.com", "profile": {"role": "Sales"}}], groups=[{"name": "Sales"}])
+    assert result["added"] == ["user0001@acme.com", "Sales"]
