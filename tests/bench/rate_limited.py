@@ -4,7 +4,8 @@ Each limit set: the module from an empty app, then its idempotent rerun; the SDK
 app, then its rerun; the two reruns' costs side by side. The simulator, like Okta, counts each endpoint family
 in its own fixed window (aligned on the epoch clock), so the busiest family sets the floor: its calls / its
 limit x the window. Targets: module API time within 1.05x that floor, no HTTP 429, and at least 1.3x faster
-than the SDK script (API time, first to last API answer: start-up left out of both).
+than the SDK script (API time, first to last API answer: start-up left out of both; with 60 s windows, where
+each contender starts just after a window begins, the wall time from that start).
 
 Limit sets:
 - `100_per_1s`, `50_per_1s`: that many requests per 1 s window in every family.
@@ -88,18 +89,23 @@ def run_limit_set(bench, name):
     floor, family = busiest_family_floor(rate_limit, module.calls_by_family)
     minimum, parts = minimum_calls(0, args.users, len(GROUPS), args.users + len(GROUPS))
     floor_ratio = ratio(module.api_seconds, floor)
-    speedup = ratio(sdk.api_seconds, module.api_seconds)
+    aligned = window >= ALIGN_WINDOWS_FROM
+    # Started at a window's start, the run ends when the busiest family's last window opens, whenever its first
+    # call went: the process time from that start is what compares. With 1 s windows, the API time does.
+    speedup = ratio(sdk.wall_seconds, module.wall_seconds) if aligned else ratio(sdk.api_seconds, module.api_seconds)
     met = {"floor": at_most(floor_ratio, FLOOR_MAX), "no_429": module.http_429 == 0, "vs_sdk": at_least(speedup, SPEEDUP_MIN)}
     emit(f"rate_limited_{name}", users=args.users, groups=len(GROUPS), latency_ms=args.latency_ms, rate_limit=rate_limit,
          module=module.summary(), sdk_script=sdk.summary(), results_ok={"module": module_ok, "sdk_script": sdk_ok},
          busiest_family=family, busiest_family_floor_seconds=round(floor, 2),
-         module_api_vs_floor=floor_ratio, sdk_api_vs_module_api=speedup,
+         module_api_vs_floor=floor_ratio, sdk_vs_module=speedup,
+         sdk_vs_module_basis="wall time, each started just after a window begins" if aligned else "API time",
+         sdk_api_vs_module_api=ratio(sdk.api_seconds, module.api_seconds),
          sdk_wall_vs_module_wall=ratio(sdk.wall_seconds, module.wall_seconds),
          module_calls_vs_minimum=ratio(module.calls, minimum, 4), minimum_calls=minimum, minimum_breakdown=parts,
          reruns={"module": module_rerun.summary(), "sdk_script": sdk_rerun.summary()},
          basis="API time: first to last Okta API answer in the simulator log; floor: the busiest family's calls / "
                "its limit x its window",
-         target={"module_api_vs_floor_max": FLOOR_MAX, "module_http_429": 0, "sdk_api_vs_module_api_min": SPEEDUP_MIN},
+         target={"module_api_vs_floor_max": FLOOR_MAX, "module_http_429": 0, "sdk_vs_module_min": SPEEDUP_MIN},
          met={**met, "all": bool(module_ok and sdk_ok and all(met.values()))})
     emit_rerun(f"idempotent_rerun_rate_limited_{name}", args, module_rerun, args.users)
 
