@@ -111,8 +111,8 @@ def run_module(bench, count, measure_memory=False):
     peak = cpu = None
     if rss_file is not None:
         values = [line.split() for line in rss_file.read_text().splitlines() if line.strip()]
-        peak = round(max(int(kib) for kib, _ in values) / 1024, 1) if values else None
-        cpu = round(sum(float(seconds) for _, seconds in values), 2) if values else None
+        peak = round(max(int(kib) for kib, _seconds in values) / 1024, 1) if values else None
+        cpu = round(sum(float(seconds) for _kib, seconds in values), 2) if values else None
     return _from_log(sim, "module", run.seconds, changed=result["changed"], peak_rss_mib=peak, cpu_seconds=cpu,
                      details={"api_calls": result["api_calls"]})
 

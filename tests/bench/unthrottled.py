@@ -41,7 +41,7 @@ def run(bench):
 
 def emit_rerun(name, args, rerun, assigned_before, **extra):
     """A run with nothing to change: its calls against the list pages + 3 (app, schema, one to spare), no write."""
-    _, parts = minimum_calls(assigned_before, 0, 0, 0)
+    parts = minimum_calls(assigned_before, 0, 0, 0)[1]
     limit = parts["list_pages"] + 3
     emit(name, contender=rerun.contender, users=assigned_before, latency_ms=args.latency_ms, **extra, **rerun.summary(),
          list_pages=parts["list_pages"], target={"calls_max": limit, "writes": 0, "changed": False},

@@ -26,7 +26,7 @@ def median_ms(okta, path):
     assert okta.get(path).status_code == 200
     opened = connections_opened(okta)
     durations = []
-    for _ in range(REQUESTS):
+    for _request in range(REQUESTS):
         started = time.perf_counter()
         resp = okta.get(path)
         durations.append(time.perf_counter() - started)
