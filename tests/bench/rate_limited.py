@@ -98,6 +98,7 @@ def run_limit_set(bench, name):
          module=module.summary(), sdk_script=sdk.summary(), results_ok={"module": module_ok, "sdk_script": sdk_ok},
          busiest_family=family, busiest_family_floor_seconds=round(floor, 2),
          module_api_vs_floor=floor_ratio, sdk_vs_module=speedup,
+         module_after_reads_vs_floor=ratio(module.api_seconds - (module.reads_before_writes_seconds or 0), floor),
          sdk_vs_module_basis="wall time, each started just after a window begins" if aligned else "API time",
          sdk_api_vs_module_api=ratio(sdk.api_seconds, module.api_seconds),
          sdk_wall_vs_module_wall=ratio(sdk.wall_seconds, module.wall_seconds),
