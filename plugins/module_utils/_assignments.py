@@ -95,7 +95,8 @@ def search_expressions(field, values):
 
 
 def find_in_directory(client, kind, keys, ids, max_workers):
-    """Look users or groups up by login or name (`keys`) and by id; return the found ones by id.
+    """Look users or groups up by login or name (`keys`) and by id; return the found ones by id (each as
+    id, status and the profile's login or name only).
 
     Many values are joined into one ``search`` expression so that resolving thousands of users
     costs one call per batch, not one per user; the batches run concurrently. A value absent from
@@ -109,7 +110,11 @@ def find_in_directory(client, kind, keys, ids, max_workers):
     expressions += search_expressions("id", list(dict.fromkeys(ids)))
 
     def search(expression):
-        return list(client.paginate(f"/api/v1/{kind.plural}", params={"search": expression, "limit": SEARCH_PAGE_LIMIT}))
+        # Only what resolving needs is kept: a whole user object is tens of attributes, and 20,000 of them
+        # made most of the module's memory.
+        return [{"id": found.get("id"), "status": found.get("status"),
+                 "profile": {kind.key: (found.get("profile") or {}).get(kind.key)}}
+                for found in client.paginate(f"/api/v1/{kind.plural}", params={"search": expression, "limit": SEARCH_PAGE_LIMIT})]
 
     found_by_id = {}
     for page in map_concurrently(search, expressions, max_workers):

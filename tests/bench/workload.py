@@ -94,7 +94,7 @@ def check_assigned(sim, count):
     direct = sorted(users[uid]["profile"]["login"] for uid, record in state["app_users"][APP_ID].items()
                     if record["scope"] == "USER")
     groups = sorted(state["groups"][gid]["profile"]["name"] for gid in state["app_groups"][APP_ID])
-    return direct == [u["login"] for u in wanted_users(count)] and groups == sorted(GROUPS)
+    return direct == sorted(u["login"] for u in wanted_users(count)) and groups == sorted(GROUPS)
 
 
 def minimum_calls(assigned_before, to_look_up, groups_to_look_up, changes):
