@@ -4,6 +4,7 @@ at the same latency. Target: the fleet's wall time within 2.5x a single org's.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tests.bench.playbooks import fleet_play, run_playbook
@@ -44,6 +45,9 @@ def run(bench):
     fleet_ratio = ratio(fleet.seconds, single.seconds)
     emit("fleet", orgs=len(sims), forks=len(sims), users_per_org=count, groups_per_org=3, latency_ms=args.latency_ms,
          single_org_wall_seconds=round(single.seconds, 2), fleet_wall_seconds=round(fleet.seconds, 2),
+         playbook_cpu_seconds={"single": round(single.cpu_seconds, 1), "fleet": round(fleet.cpu_seconds, 1)},
+         cpu_basis="user + system CPU of ansible-playbook and its modules (the simulators' own not included); "
+                   f"this machine has {os.cpu_count()} CPUs",
          fleet_vs_single=fleet_ratio, results_ok={"single": single_ok, "fleet": fleet_ok},
          target={"fleet_vs_single_max": FLEET_MAX},
          met=bool(single_ok and fleet_ok and at_most(fleet_ratio, FLEET_MAX)))

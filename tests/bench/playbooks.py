@@ -7,6 +7,7 @@ write without it (look each user up, then assign it; the same for the groups).
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import tempfile
 import time
@@ -25,6 +26,7 @@ class TimedRun:
     seconds: float
     stdout: str
     results: list = field(default_factory=list)
+    cpu_seconds: float = 0.0   # user + system CPU of ansible-playbook and every process it waited for (modules)
 
     def result(self, task, host=None):
         matches = [r["result"] for r in self.results if r["task"] == task and host in (None, r.get("host"))]
@@ -48,14 +50,17 @@ def run_playbook(play, workdir, env=None, inventory=None, forks=None):
         command[-1] = str(inventory_file)
     if forks:
         command += ["--forks", str(forks)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     results = read_results(results_file)
     escaped = escaped_exceptions(results)
     if escaped:
         raise SystemExit("an exception escaped a module (not its own fail_json):\n" + "\n".join(escaped))
-    return TimedRun(proc.returncode, seconds, proc.stdout + proc.stderr, results)
+    return TimedRun(proc.returncode, seconds, proc.stdout + proc.stderr, results, cpu)
 
 
 def _play(name, tasks, variables=None):
