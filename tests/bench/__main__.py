@@ -18,7 +18,7 @@ To add a figure: a module in tests/bench/ with `run(bench)` (bench: .sim, .workd
 lines with workload.emit(), and one entry in FIGURES below.
 
 Usage: python -m tests.bench [--only unthrottled,rate,...] [--users 2000] [--latency-ms 30] [--scale-users 20000]
-                             [--fleet-orgs 10 --fleet-users 500] [--uri-users 200|all] [--okta-scale 10]
+                             [--fleet-orgs 10 --fleet-users 500] [--uri-users 100|all] [--okta-scale 10]
 """
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def parser():
     parse.add_argument("--scale-users", type=int, default=20000)
     parse.add_argument("--fleet-orgs", type=int, default=10)
     parse.add_argument("--fleet-users", type=int, default=500, help="users per org in the fleet figure")
-    parse.add_argument("--uri-users", default="200", help="users in the measured uri loop run (then extended), or 'all'")
+    parse.add_argument("--uri-users", default="100", help="users in the measured uri loop run (then extended), or 'all'")
     parse.add_argument("--okta-scale", type=int, default=10,
                        help="okta-like limits: Okta's per-minute limits times this, per 60 s window")
     return parse
