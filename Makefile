@@ -21,7 +21,7 @@ help:
 	@echo "make demo   - start the simulator and run the collection against it"
 	@echo "make test   - unit tests (also with the lowest library versions requirements.txt allows), repository checks,"
 	@echo "              ansible-test sanity, integration tests (real ansible-playbook)"
-	@echo "make bench  - benchmarks against the simulator (JSON lines)"
+	@echo "make bench  - benchmarks against the simulator (JSON lines); one part: make bench BENCH_ARGS=\"--only rate\""
 	@echo "make docs   - regenerate docs/reference/ from the modules' and role's documentation"
 
 venv: $(VENV)/.installed
@@ -81,7 +81,7 @@ test-sanity: venv
 	bash .ci/sanity $(VENV) $(SANITY_TREE) $(SANITY_ARGS)
 
 bench: venv collection
-	$(PY) -m tests.bench
+	$(PY) -m tests.bench $(BENCH_ARGS)
 
 # antsibull-docs, offline; tests/repo/test_docs_current.py fails when docs/reference/ is not current.
 docs: venv

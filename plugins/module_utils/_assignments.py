@@ -102,7 +102,8 @@ def search_expressions(field, values):
 
 
 def find_in_directory(client, kind, keys, ids, max_workers):
-    """Look users or groups up by login or name (`keys`) and by id; return the found ones by id.
+    """Look users or groups up by login or name (`keys`) and by id; return the found ones by id (each as
+    id, status and the profile's login or name only).
 
     Many values are joined into one ``search`` expression so that resolving thousands of users
     costs one call per batch, not one per user; the batches run concurrently. A value absent from
@@ -116,7 +117,11 @@ def find_in_directory(client, kind, keys, ids, max_workers):
     expressions += search_expressions("id", list(dict.fromkeys(ids)))
 
     def search(expression):
-        return list(client.paginate(f"/api/v1/{kind.plural}", params={"search": expression, "limit": SEARCH_PAGE_LIMIT}))
+        # Only what resolving needs is kept: a whole user object is tens of attributes, and 20,000 of them
+        # made most of the module's memory.
+        return [{"id": found.get("id"), "status": found.get("status"),
+                 "profile": {kind.key: (found.get("profile") or {}).get(kind.key)}}
+                for found in client.paginate(f"/api/v1/{kind.plural}", params={"search": expression, "limit": SEARCH_PAGE_LIMIT})]
 
     found_by_id = {}
     for page in map_concurrently(search, expressions, max_workers):
@@ -240,15 +245,17 @@ def app_user_attributes(client, app_id):
     return names
 
 
-def attribute_problems(client, app_id, entries):
-    """Profile attributes the app-user schema does not declare (the schema is read only if needed)."""
+def attribute_problems(client, app_id, entries, known=None):
+    """Profile attributes the app-user schema does not declare (`known`: its attributes, if read already;
+    else the schema is read only if needed)."""
     used = {}
     for entry in entries:
         for attribute in entry.profile or {}:
             used.setdefault(attribute, []).append(entry.given)
     if not used:
         return []
-    known = app_user_attributes(client, app_id)
+    if known is None:
+        known = app_user_attributes(client, app_id)
     unknown = {name: listed_in for name, listed_in in used.items() if name not in known}
     if not unknown:
         return []
@@ -300,15 +307,25 @@ def reconcile_assignments(client, app, request, check_mode=False):
         raise AssignmentInputError(_input_message(app, problems))
 
     managed = [kind for kind in KINDS if _needs_current(request.entries(kind), request)]
-    current = {kind: read_assigned(client, app_id, kind) if kind in managed else {} for kind in KINDS}
-
     must_exist = request.state == "present"
+    # The assignment lists and the app-user schema (read when profiles are given) do not depend on each
+    # other: read at the same time, each a round trip less before the first write.
+    schema = must_exist and any(entry.profile for entry in wanted[USERS] + wanted[GROUPS])
+
+    def read(kind):   # None: the schema's attributes
+        return app_user_attributes(client, app_id) if kind is None else read_assigned(client, app_id, kind)
+
+    answers = map_concurrently(read, managed + [None] * schema, request.max_workers)
+    current = {kind: {} for kind in KINDS}
+    current.update(zip(managed, answers))
+    known_attributes = answers[-1] if schema else None
+
     for kind in KINDS:
         problems += resolve(client, kind, wanted[kind], current[kind], must_exist, request.max_workers)
     for kind in KINDS:
         problems += resolved_twice(kind, wanted[kind])
     if must_exist:
-        problems += attribute_problems(client, app_id, wanted[USERS] + wanted[GROUPS])
+        problems += attribute_problems(client, app_id, wanted[USERS] + wanted[GROUPS], known_attributes)
     if problems:
         raise AssignmentInputError(_input_message(app, problems))
 

@@ -29,6 +29,9 @@ PACE_RESERVE = 1
 RESET_MARGIN = 0.05
 # Until an answer with a Date header arrives, assume the server's clock is at most this far behind ours.
 UNKNOWN_CLOCK_SLACK = 1.0
+# While a spent family still has requests in flight, ask again this often: once they are all answered the
+# budget is known exactly and may be larger than the cautious count said.
+DRAIN_POLL = 0.02
 
 
 def header_int(headers, name):
@@ -89,6 +92,8 @@ class _Window:
     limit: int
     remaining: int
     reset: int | None  # None: by our clock estimate a new window began, and no answer has announced its end yet
+    lowest: int | None = None  # the lowest Remaining an answer of this window gave
+    unknown: int = 0   # requests of this window that may have been counted but gave no Remaining (no answer)
 
 
 class RateLimitPacer:
@@ -100,6 +105,13 @@ class RateLimitPacer:
     (the server may count them after it; answered ones are in its Remaining or in their own), and
     only ever lowers the budget, unless it announces a later window. Answers about a window already
     over are ignored.
+
+    That count is cautious: a request sent before another but answered after it is subtracted from
+    the other's Remaining although the server counted it already, which left about 5% of each window
+    unspent with 8 requests in flight. So once no request of the family is in flight, the budget is
+    set to what the server said exactly: the lowest Remaining of the window (the last request it
+    counted), less the requests that gave no Remaining. Until then a spent family asks again every
+    DRAIN_POLL seconds instead of sleeping to the reset.
     """
 
     def __init__(self, clock=time.time):
@@ -142,7 +154,8 @@ class RateLimitPacer:
                     window.remaining -= 1
                 self._in_flight[family] = self._in_flight.get(family, 0) + 1
                 return 0.0
-            return min(self._refill_time(window.reset) - now, MAX_RATE_LIMIT_WAIT)
+            until_reset = min(self._refill_time(window.reset) - now, MAX_RATE_LIMIT_WAIT)
+            return min(until_reset, DRAIN_POLL) if self._in_flight.get(family) else until_reset
 
     def observe(self, family, headers, sent, received):
         """Take in the answer to a request of `family` (headers None: no answer came); `sent` and `received`
@@ -154,17 +167,26 @@ class RateLimitPacer:
             others_in_flight = self._in_flight[family] = max(0, self._in_flight.get(family, 0) - 1)
             if date is not None:
                 self._server_clock.observe(date, sent, received)
+            window = self._windows.get(family)
             if limit is None and remaining is None and reset is None:
+                if window is not None:
+                    window.unknown += 1   # no answer, or one without the headers: it may have been counted
                 return
             self._last = RateLimitState(limit, remaining, reset, date, received)
             if not limit or remaining is None or reset is None or received >= self._refill_time(reset):
                 return  # Limit 0 is Okta's concurrency limit (its 429 is waited out), or the window is over
-            window = self._windows.get(family)
             if window is None or (window.reset is not None and reset > window.reset):
-                self._windows[family] = _Window(limit, remaining - others_in_flight, reset)
+                window = self._windows[family] = _Window(limit, remaining - others_in_flight, reset, remaining)
             elif window.reset is None or reset == window.reset:
+                if window.reset is None:   # the first answer of a window our clock began
+                    window.lowest, window.unknown = None, 0
                 window.limit, window.reset = limit, reset
                 window.remaining = min(window.remaining, remaining - others_in_flight)
+                window.lowest = remaining if window.lowest is None else min(window.lowest, remaining)
+            else:
+                return
+            if not others_in_flight:   # every request of the window answered: the server's own count
+                window.remaining = window.lowest - window.unknown
 
     def wait_after_429(self, headers):
         """Seconds to wait after a 429 (bounded), or None when it gave no X-Rate-Limit-Reset.

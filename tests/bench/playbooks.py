@@ -7,6 +7,7 @@ write without it (look each user up, then assign it; the same for the groups).
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import tempfile
 import time
@@ -25,28 +26,41 @@ class TimedRun:
     seconds: float
     stdout: str
     results: list = field(default_factory=list)
+    cpu_seconds: float = 0.0   # user + system CPU of ansible-playbook and every process it waited for (modules)
 
-    def result(self, task):
-        matches = [r["result"] for r in self.results if r["task"] == task]
+    def result(self, task, host=None):
+        matches = [r["result"] for r in self.results if r["task"] == task and host in (None, r.get("host"))]
         return matches[-1] if matches else {}
 
 
-def run_playbook(play, workdir):
-    """Run one play in a fresh ansible-playbook process; wall time from start to exit."""
+def run_playbook(play, workdir, env=None, inventory=None, forks=None):
+    """Run one play in a fresh ansible-playbook process; wall time from start to exit.
+
+    `inventory`: a dict written as a YAML inventory (default: localhost only); `env`: added to the environment.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="run", dir=workdir))
     playbook = workdir / "playbook.yml"
     playbook.write_text(yaml.safe_dump([play], width=1000))
     results_file = workdir / "results.jsonl"
-    env = ansible_env(os.environ, workdir, results_file)
+    env = ansible_env({**os.environ, **(env or {})}, workdir, results_file)
+    command = [ANSIBLE_PLAYBOOK, str(playbook), "-i", "localhost,"]
+    if inventory is not None:
+        inventory_file = workdir / "inventory.yml"
+        inventory_file.write_text(yaml.safe_dump(inventory, width=1000))
+        command[-1] = str(inventory_file)
+    if forks:
+        command += ["--forks", str(forks)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    proc = subprocess.run([ANSIBLE_PLAYBOOK, str(playbook), "-i", "localhost,"], cwd=workdir, env=env,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(command, cwd=workdir, env=env, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     results = read_results(results_file)
     escaped = escaped_exceptions(results)
     if escaped:
         raise SystemExit("an exception escaped a module (not its own fail_json):\n" + "\n".join(escaped))
-    return TimedRun(proc.returncode, seconds, proc.stdout + proc.stderr, results)
+    return TimedRun(proc.returncode, seconds, proc.stdout + proc.stderr, results, cpu)
 
 
 def _play(name, tasks, variables=None):
@@ -70,6 +84,18 @@ def module_play(sim, app_id, users, groups, max_workers=8):
         },
     }
     return _play("okta_app_assignment", [task])
+
+
+def fleet_play(app_id, users, groups, max_workers=8):
+    """okta_app_assignment on every org of the inventory (hosts `orgs`), each with its own URL, token and CA."""
+    task = {
+        "name": "assign",
+        "idm.okta_salesforce.okta_app_assignment": {
+            "org_url": "{{ okta_org_url }}", "api_token": "{{ okta_api_token }}", "ca_path": "{{ okta_ca_path }}",
+            "app_id": app_id, "users": users, "groups": groups, "max_workers": max_workers,
+        },
+    }
+    return {**_play("okta_app_assignment on a fleet", [task]), "hosts": "orgs"}
 
 
 def uri_play(sim, app_id, users, groups):

@@ -5,12 +5,20 @@ connection or a gateway 5xx does to a real Okta), which a simulator that faults 
 """
 from __future__ import annotations
 
+import threading
+
+import pytest
+
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_plan import (
     Change,
     WantedUser,
     user_add_body,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_writes import WriteStatus, apply_changes
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_writes import (
+    WriteStatus,
+    apply_changes,
+    map_concurrently,
+)
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError
 
 APP_ID = "0oa1"
@@ -103,3 +111,21 @@ def test_a_refusal_is_not_an_unknown_outcome_and_is_never_resent():
     [outcome] = apply_changes(okta, APP_ID, [add()], max_workers=1)
     assert outcome.status is WriteStatus.FAILED and outcome.error["error_code"] == "E0000001"
     assert okta.log == [("POST", USERS)]
+
+
+def test_map_concurrently_keeps_the_order_tries_every_item_and_raises_the_first_error():
+    tried = []
+    lock = threading.Lock()
+
+    def square(number):
+        with lock:
+            tried.append(number)
+        if number in (7, 3):
+            raise ValueError(f"bad {number}")
+        return number * number
+
+    assert map_concurrently(square, [1, 2, 4, 5], 3) == [1, 4, 16, 25]
+    tried.clear()
+    with pytest.raises(ValueError, match="bad 7"):
+        map_concurrently(square, list(range(10, 0, -1)), 4)   # 7 comes before 3 in the items
+    assert sorted(tried) == list(range(1, 11))

@@ -610,3 +610,22 @@ def test_a_bad_max_removals_is_refused_with_what_to_give(bad):
     with pytest.raises(AssignmentInputError, match="max_removals must be a count"):
         run(okta, users=[{"login": "user0001@acme.com"}], max_removals=bad)
     assert okta.log == []
+def test_the_assignment_lists_and_the_schema_are_read_at_the_same_time():
+    """They do not depend on each other: reading them one after the other only delays the first write."""
+    okta = FakeOkta(users=5)
+    all_three = threading.Barrier(3, timeout=2)   # broken (an error) unless the three reads are in progress together
+    list_items, read = okta.paginate, okta.get
+
+    def paginate(path, params=None):
+        if path.startswith(f"/api/v1/apps/{APP['id']}/"):
+            all_three.wait()
+        yield from list_items(path, params)
+
+    def get(path, params=None):
+        if path.startswith("/api/v1/meta/schemas/"):
+            all_three.wait()
+        return read(path, params)
+
+    okta.paginate, okta.get = paginate, get
+    result = run(okta, users=[{"login": "user0001@acme.com", "profile": {"role": "Sales"}}], groups=[{"name": "Sales"}])
+    assert result["added"] == ["user0001@acme.com", "Sales"]

@@ -124,8 +124,10 @@ def test_429_until_retries_run_out_is_an_error(httpserver, fake_time, server_dat
 
 def test_low_budget_is_spent_then_the_next_request_waits_for_the_reset(httpserver, fake_time, server_date):
     server_date(NOW)
-    httpserver.expect_request("/api/v1/apps").respond_with_json(
-        [], headers={"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "2", "X-Rate-Limit-Reset": str(int(NOW) + 10)})
+    remaining = iter(["2", "1", "99"])   # the server counts each request; the third is in the next window
+    httpserver.expect_request("/api/v1/apps").respond_with_handler(lambda request: json_response(
+        [], headers={"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": next(remaining),
+                     "X-Rate-Limit-Reset": str(int(NOW) + 10)}))
     client = make_client(httpserver, fake_time)
 
     client.get("/api/v1/apps")
@@ -552,3 +554,29 @@ def test_a_plain_http_server_that_drops_the_connection_is_still_retried(fake_tim
                 client.get("/api/v1/apps")
     assert client.calls == {"GET": 3}
     assert "gave up after 3 attempts" in str(caught.value) and "TLS" not in str(caught.value)
+
+
+def test_the_environment_is_read_once_per_origin_not_for_every_request(httpserver, monkeypatch):
+    httpserver.expect_request("/api/v1/apps/0oa1").respond_with_json({"id": "0oa1"})
+    client = make_client(httpserver)
+    reads = []
+    read_environment = client._session.merge_environment_settings
+    monkeypatch.setattr(client._session, "merge_environment_settings",
+                        lambda url, *args: reads.append(url) or read_environment(url, *args))
+    for _request in range(5):
+        assert client.get("/api/v1/apps/0oa1") == {"id": "0oa1"}
+    assert len(reads) == 1
+
+
+def test_a_proxy_from_the_environment_is_still_used(httpserver, monkeypatch):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        proxy_port = closed.getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy_port}")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    httpserver.expect_request("/api/v1/apps/0oa1").respond_with_json({"id": "0oa1"})
+    client = make_client(httpserver, max_retries=0)
+    with pytest.raises(OktaApiError) as caught:
+        client.get("/api/v1/apps/0oa1")
+    assert caught.value.status is None and not httpserver.log

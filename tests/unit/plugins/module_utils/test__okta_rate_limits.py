@@ -8,6 +8,7 @@ from email.utils import formatdate
 import pytest
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_rate_limits import (
+    DRAIN_POLL,
     MAX_RATE_LIMIT_WAIT,
     PACE_RESERVE,
     RESET_MARGIN,
@@ -69,6 +70,9 @@ def test_budget_is_spent_at_full_speed_then_requests_wait_until_just_after_the_r
     pacer.wait_for_turn(FAMILY, sleep=pytest.fail)                 # nothing known yet: no wait
     pacer.observe(FAMILY, answer(reset, 5, date=int(NOW)), sent=NOW, received=NOW + 0.01)
     assert sends(pacer, 5 - PACE_RESERVE) == 5 - PACE_RESERVE
+    assert pacer.delay(FAMILY) == DRAIN_POLL                       # spent, but answers are still to come
+    for remaining in range(4, 0, -1):
+        pacer.observe(FAMILY, answer(reset, remaining), sent=NOW, received=NOW + 0.01)
     low = pacer.clock_offset[0]
     wait = pacer.delay(FAMILY)
     assert wait == pytest.approx(reset - low + RESET_MARGIN - clock.now)
@@ -78,7 +82,8 @@ def test_budget_is_spent_at_full_speed_then_requests_wait_until_just_after_the_r
     assert sends(pacer, 100 - 1) == 100 - 1
     assert pacer.delay(FAMILY) == 0.0                              # no answer has announced its end: send, not guess
     pacer.observe(FAMILY, answer(reset + 1, 3), sent=clock.now, received=clock.now)
-    assert pacer.delay(FAMILY) == pytest.approx(reset + 1 - low + RESET_MARGIN - clock.now)  # what was sent counts
+    assert sends(pacer, 5) == 0                                    # what was sent counts
+    assert pacer.delay(FAMILY) == DRAIN_POLL                       # ask again soon: 99 answers are still to come
 
 
 def test_an_answer_counts_the_other_requests_in_flight_and_only_lowers_the_budget():
@@ -132,7 +137,10 @@ def test_threads_racing_for_the_last_requests_take_only_the_budget():
     for thread in threads:
         thread.join()
     assert delays.count(0.0) == 6 - PACE_RESERVE
-    assert all(delay > 29 for delay in delays if delay)
+    assert all(delay == DRAIN_POLL for delay in delays if delay)   # their answers may free a request or two
+    for remaining in range(5, 0, -1):
+        pacer.observe(FAMILY, answer(int(NOW) + 30, remaining), sent=NOW, received=NOW)
+    assert pacer.delay(FAMILY) > 29                                # all answered: spent until the reset
 
 
 def test_429_waits_until_the_reset_by_the_precise_clock_never_longer_than_the_contract():
@@ -154,3 +162,22 @@ def test_429_waits_until_the_reset_by_the_precise_clock_never_longer_than_the_co
     wait = pacer.wait_after_429(answer(reset, 0, date=int(NOW)))
     assert reset - clock.now <= wait <= reset - clock.now + RESET_MARGIN + 0.02
     assert pacer.wait_after_429(answer(reset + 10_000, 0, date=int(NOW))) == MAX_RATE_LIMIT_WAIT
+
+
+def test_once_nothing_is_in_flight_the_budget_is_what_the_server_counted():
+    clock = Clock()
+    pacer = RateLimitPacer(clock=clock)
+    reset = int(NOW) + 1
+    pacer.delay(FAMILY)
+    pacer.observe(FAMILY, answer(reset, 20, date=int(NOW)), sent=NOW, received=NOW)
+    assert sends(pacer, 8) == 8
+    # Answered out of order: the server counted them 19..12, the answers arrive 12 first, then 19..13.
+    pacer.observe(FAMILY, answer(reset, 12), sent=NOW, received=NOW)          # 12 - 7 in flight: 5
+    for remaining in range(19, 13, -1):
+        pacer.observe(FAMILY, answer(reset, remaining), sent=NOW, received=NOW)
+    assert sends(pacer, 30) == 5 - PACE_RESERVE                               # the cautious count: 12 - 7 in flight
+    pacer.observe(FAMILY, None, sent=NOW, received=NOW)                       # no answer: maybe counted (11)
+    for remaining in (10, 9, 8, 13):                                          # the last answer is the 8th sent
+        pacer.observe(FAMILY, answer(reset, remaining), sent=NOW, received=NOW)
+    # Nothing in flight: the server has 8 left by its lowest Remaining, less the one whose answer was lost.
+    assert sends(pacer, 30) == 8 - 1 - PACE_RESERVE
