@@ -27,7 +27,8 @@ from tests.playbook_checks import escaped_exceptions, read_results  # noqa: E402
 from tests.simulator import Simulator  # noqa: E402
 
 SEED = REPO / "tests" / "simulator" / "seeds" / "default.yaml"
-WORKDIR = REPO / "build" / "demo"
+# DEMO_WORKDIR: where the demo's files go (make test-matrix gives each ansible-core its own).
+WORKDIR = Path(os.environ.get("DEMO_WORKDIR") or REPO / "build" / "demo")
 API_USER = "okta.api@acme.com"
 APP_ID = "0oasalesforce0001"
 

@@ -11,7 +11,6 @@ The job runs from a "launcher" directory given as PWD, which must stay empty.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 import shutil
@@ -25,7 +24,8 @@ import yaml
 from tests.ansible_env import ANSIBLE_PLAYBOOK, ansible_env
 from tests.integration.conftest import DEFAULT_SEED, find_secrets, hide_secrets
 from tests.integration.test_assignment_helpers import app_groups
-from tests.integration.test_playbooks_awx_credentials import inject, salesforce_credential
+from tests.integration.test_awx_helpers import inject, org_seed
+from tests.integration.test_playbooks_awx_credentials import salesforce_credential
 from tests.integration.test_provisioning_helpers import API_USER, connection
 from tests.integration.test_role_helpers import PLAYBOOKS, org_vars, read_report
 from tests.playbook_checks import escaped_exceptions, read_results
@@ -37,15 +37,7 @@ ISOLATION_TASK = "Stop when the Okta credential of the job belongs to another or
 
 def globex_seed():
     """The default org with its own API token and Salesforce secrets: another customer's org."""
-    seed = yaml.safe_load(Path(DEFAULT_SEED).read_text())
-    seed = copy.deepcopy(seed)
-    seed["okta"]["org_name"] = "globex"
-    seed["okta"]["api_tokens"] = [GLOBEX_TOKEN]
-    seed["salesforce"]["org"].update(id="00Dsim000000002AAA", name="Globex Corp")
-    for n, user in enumerate(seed["salesforce"]["users"].values()):
-        user["password"] = f"Canary-globex-sf-password-{n}b7e"
-        user["security_token"] = f"canaryGlobexSfToken{n}d0c3a"
-    return seed
+    return org_seed("globex", 2, api_token=GLOBEX_TOKEN)
 
 
 def fingerprint(credential):
