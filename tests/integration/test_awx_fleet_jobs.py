@@ -121,7 +121,7 @@ class AwxJobs:
                    if path.is_file() and path.name != "command"}
         outputs["events"] = repr(list(runner.events))
         outputs.update({str(path): path.read_text(errors="replace") for path in sorted(work.rglob("*")) if path.is_file()})
-        leaks = {name: found for name, text in outputs.items() if (found := secret_leaks(text, secrets))}
+        leaks = {Path(name).name: found for name, text in outputs.items() if (found := secret_leaks(text, secrets))}
         assert not leaks, f"secrets (number, form) in the outputs of job {ident}: {leaks}"
         assert list(self.launcher.iterdir()) == []
         escaped = escaped_exceptions(read_results(results_file))
