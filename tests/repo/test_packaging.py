@@ -225,7 +225,7 @@ def matrix():
     """{ansible-core version: Python version} of .ci/matrix.txt."""
     lines = [line.split() for line in (REPO / ".ci" / "matrix.txt").read_text().splitlines()
              if line.strip() and not line.startswith("#")]
-    return {core: python for core, python in lines}
+    return dict(lines)
 
 
 def test_the_matrix_tests_each_supported_minor_once_and_the_readme_shows_it():
