@@ -92,7 +92,12 @@ test-sanity: venv
 MATRIX_DIR   := $(BUILD)/matrix
 MATRIX_CORES := $(shell awk '!/^\#/ && NF {print $$1}' .ci/matrix.txt)
 
-test-matrix: $(MATRIX_CORES:%=test-matrix-%)
+# Each line is mostly one busy process (pytest, pylint, ansible-playbook): MATRIX_JOBS lines run at once (one per
+# core here), each line's output shown whole when it ends. A sub-make, so the lines' targets do not depend on .venv.
+MATRIX_JOBS  ?= 2
+
+test-matrix:
+	@$(MAKE) --no-print-directory -j$(MATRIX_JOBS) --output-sync=target $(MATRIX_CORES:%=test-matrix-%)
 
 # Built by a pattern rule, so make would delete it as an intermediate file after the run.
 .PRECIOUS: $(MATRIX_DIR)/%/venv/.installed
