@@ -15,12 +15,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv collection demo test test-unit test-floors test-repo test-sanity test-integration bench docs clean
+.PHONY: help venv collection demo test test-unit test-floors test-repo test-sanity test-integration test-matrix bench docs clean
 
 help:
 	@echo "make demo   - start the simulator and run the collection against it"
 	@echo "make test   - unit tests (also with the lowest library versions requirements.txt allows), repository checks,"
-	@echo "              ansible-test sanity, integration tests (real ansible-playbook)"
+	@echo "              the matrix, integration tests (real ansible-playbook)"
+	@echo "make test-matrix - unit tests, ansible-test sanity and the demo on every supported ansible-core (.ci/matrix.txt)"
 	@echo "make bench  - benchmarks against the simulator (JSON lines); one part: make bench BENCH_ARGS=\"--only rate\""
 	@echo "make docs   - regenerate docs/reference/ from the modules' and role's documentation"
 
@@ -46,7 +47,9 @@ $(COLL_LINK):
 demo: venv collection
 	$(PY) -m tests.demo
 
-test: test-unit test-floors test-repo test-sanity test-integration
+# The matrix runs ansible-test sanity on every supported ansible-core, the one of .venv included, so
+# test-sanity (the same on .venv alone) is not repeated here.
+test: test-unit test-floors test-repo test-matrix test-integration
 
 test-unit: venv collection
 	$(PYTEST) -q tests/unit tests/simulator
@@ -79,6 +82,45 @@ test-integration: venv collection
 # then antsibull-changelog lint. One test: make test-sanity SANITY_ARGS="--test validate-modules"
 test-sanity: venv
 	bash .ci/sanity $(VENV) $(SANITY_TREE) $(SANITY_ARGS)
+
+# ---- every supported ansible-core (.ci/matrix.txt: ansible-core and its Python) ---------------------------
+# For each line: its own venv under build/matrix/<core>/ (ansible-core pinned, requirements.txt's libraries at
+# tests/constraints.txt's pins, the unit tests' runners), then the unit tests, ansible-test sanity (.ci/sanity,
+# its tree under build/matrix/<core>/sanity) and the demo (its files under build/matrix/<core>/demo).
+# A venv is rebuilt when a requirements file, the matrix or the scripts change.
+# One line: make test-matrix-2.21.5
+MATRIX_DIR   := $(BUILD)/matrix
+MATRIX_CORES := $(shell awk '!/^\#/ && NF {print $$1}' .ci/matrix.txt)
+
+# Each line is mostly one busy process (pytest, pylint, ansible-playbook): MATRIX_JOBS lines run at once (one per
+# core here), each line's output shown whole when it ends. A sub-make, so the lines' targets do not depend on .venv.
+MATRIX_JOBS  ?= 2
+
+test-matrix:
+	@$(MAKE) --no-print-directory -j$(MATRIX_JOBS) --output-sync=target $(MATRIX_CORES:%=test-matrix-%)
+
+# Built by a pattern rule, so make would delete it as an intermediate file after the run.
+.PRECIOUS: $(MATRIX_DIR)/%/venv/.installed
+
+test-matrix-%: $(MATRIX_DIR)/%/venv/.installed collection
+	@echo "== ansible-core $* on Python $$(cat $(MATRIX_DIR)/$*/venv/python-version)"
+	$(MATRIX_DIR)/$*/venv/bin/python -m pytest -p no:cacheprovider -q tests/unit
+	bash .ci/sanity $(MATRIX_DIR)/$*/venv $(MATRIX_DIR)/$*/sanity/ansible_collections/idm/okta_salesforce $(SANITY_ARGS)
+	DEMO_WORKDIR=$(MATRIX_DIR)/$*/demo $(MATRIX_DIR)/$*/venv/bin/python -m tests.demo
+
+$(MATRIX_DIR)/%/venv/.installed: requirements.txt tests/requirements.txt tests/constraints.txt .ci/matrix.txt .ci/matrix-python
+	rm -rf $(dir $@)
+	set -e; pyver=$$(awk -v core="$*" '$$1 == core {print $$2}' .ci/matrix.txt); \
+	[ -n "$$pyver" ] || { echo "ansible-core $* is not in .ci/matrix.txt" >&2; exit 1; }; \
+	pybin=$$(bash .ci/matrix-python "$$pyver"); \
+	echo "ansible-core $* with $$pybin"; \
+	"$$pybin" -m venv $(dir $@); \
+	grep -E '^(pytest|pytest-httpserver|pytest-timeout|PyYAML)[=<>~ ]' tests/requirements.txt > $(dir $@)test-requirements.txt; \
+	set -o pipefail; $(dir $@)bin/python -m pip install -q --disable-pip-version-check "ansible-core==$*" \
+	    -r requirements.txt -r $(dir $@)test-requirements.txt -c tests/constraints.txt 2>&1 \
+	    | { grep -v "^WARNING: Location 'file:" || true; }; \
+	$(dir $@)bin/python -c 'import platform; print(platform.python_version())' > $(dir $@)python-version
+	touch $@
 
 bench: venv collection
 	$(PY) -m tests.bench $(BENCH_ARGS)

@@ -27,7 +27,8 @@ from tests.playbook_checks import escaped_exceptions, read_results  # noqa: E402
 from tests.simulator import Simulator  # noqa: E402
 
 SEED = REPO / "tests" / "simulator" / "seeds" / "default.yaml"
-WORKDIR = REPO / "build" / "demo"
+# DEMO_WORKDIR: where the demo's files go (make test-matrix gives each ansible-core its own).
+WORKDIR = Path(os.environ.get("DEMO_WORKDIR") or REPO / "build" / "demo")
 API_USER = "okta.api@acme.com"
 APP_ID = "0oasalesforce0001"
 
@@ -86,8 +87,16 @@ def show(title: str, rc: int, output: str, escaped: list, check_mode: bool = Fal
         print(f"   {line}" + ("   (changed = would change)" if check_mode else ""))
     for line in escaped:
         print(f"   an exception escaped a module: {line}")
+    for line in deprecations(output):
+        print(f"   {line}")
     if rc != 0 or escaped:
         print(output[-4000:])
+
+
+def deprecations(output: str) -> list:
+    """ansible-core's deprecation warnings in a run's output: each one is something the next ansible-core
+    breaks, so the demo (and make test-matrix, which runs it on every supported ansible-core) fails on them."""
+    return [line.strip() for line in output.splitlines() if "[DEPRECATION WARNING]" in line]
 
 
 def main() -> int:
@@ -126,6 +135,7 @@ def main() -> int:
         print(f"   reports: {report_dir / 'acme_demo.md'} and {report_dir / 'acme_demo.json'}")
     print("\nSimulator stopped.")
     ok = rc1 == 0 and rc2 == 0 and rc3 == 0 and writes == 0 and report["drift"] and not esc1 + esc2 + esc3
+    ok = ok and not deprecations(out1 + out2 + out3)
     return 0 if ok else 1
 
 

@@ -11,7 +11,6 @@ The job runs from a "launcher" directory given as PWD, which must stay empty.
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 import shutil
@@ -23,9 +22,10 @@ import pytest
 import yaml
 
 from tests.ansible_env import ANSIBLE_PLAYBOOK, ansible_env
-from tests.integration.conftest import DEFAULT_SEED, find_secrets, hide_secrets
+from tests.integration.conftest import DEFAULT_SEED, hide_secrets
 from tests.integration.test_assignment_helpers import app_groups
-from tests.integration.test_playbooks_awx_credentials import inject, salesforce_credential
+from tests.integration.test_awx_helpers import inject, org_seed, secret_leaks
+from tests.integration.test_playbooks_awx_credentials import salesforce_credential
 from tests.integration.test_provisioning_helpers import API_USER, connection
 from tests.integration.test_role_helpers import PLAYBOOKS, org_vars, read_report
 from tests.playbook_checks import escaped_exceptions, read_results
@@ -37,15 +37,7 @@ ISOLATION_TASK = "Stop when the Okta credential of the job belongs to another or
 
 def globex_seed():
     """The default org with its own API token and Salesforce secrets: another customer's org."""
-    seed = yaml.safe_load(Path(DEFAULT_SEED).read_text())
-    seed = copy.deepcopy(seed)
-    seed["okta"]["org_name"] = "globex"
-    seed["okta"]["api_tokens"] = [GLOBEX_TOKEN]
-    seed["salesforce"]["org"].update(id="00Dsim000000002AAA", name="Globex Corp")
-    for n, user in enumerate(seed["salesforce"]["users"].values()):
-        user["password"] = f"Canary-globex-sf-password-{n}b7e"
-        user["security_token"] = f"canaryGlobexSfToken{n}d0c3a"
-    return seed
+    return org_seed("globex", 2, api_token=GLOBEX_TOKEN)
 
 
 def fingerprint(credential):
@@ -108,8 +100,8 @@ def job(simulator, globex, tmp_path):
         # credentials, like env/envvars); everything else there is output.
         outputs = [path.read_text(errors="replace") for path in sorted(artifacts.rglob("*"))
                    if path.is_file() and path.name != "command"]
-        leaked = find_secrets("\n".join(outputs), secrets)
-        assert not leaked, f"{len(leaked)} secret canaries in the job's artifacts (stdout, events, reports)"
+        leaked = secret_leaks("\n".join(outputs), secrets)
+        assert not leaked, f"secrets (number, form) in the job's artifacts (stdout, events, reports): {leaked}"
         escaped = escaped_exceptions(read_results(results_file))
         assert not escaped, hide_secrets("\n".join(escaped), secrets)
         failed_events = Counter(event["event_data"]["host"] for event in runner.events

@@ -1,38 +1,18 @@
 """The playbooks with AWX credentials: connection and secrets come only from the credential types' injectors.
 
-The injectors are applied the way AWX applies them: file templates written to files, env templates
-rendered in a Jinja sandbox, unset optional fields rendered as empty strings.
+The injectors are applied the way AWX applies them (tests/integration/test_awx_helpers.py): file templates
+written to files, env templates rendered in a Jinja sandbox, unset optional fields rendered as empty strings.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
-import yaml
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-from tests.integration.conftest import REPO
 from tests.integration.test_assignment_helpers import app_groups
+from tests.integration.test_awx_helpers import inject
 from tests.integration.test_provisioning_helpers import API_USER, connection, sf_user
 from tests.integration.test_role_helpers import PLAYBOOKS, read_report, write_inventory
 
-CREDENTIAL_TYPES = REPO / "extensions" / "awx" / "credential_types"
 ENABLE = PLAYBOOKS / "enable_salesforce_provisioning.yml"
-
-
-def inject(credential_type_file, inputs, workdir):
-    """The environment AWX gives a job for one credential of this type."""
-    credential_type = yaml.safe_load((CREDENTIAL_TYPES / credential_type_file).read_text())
-    sandbox = ImmutableSandboxedEnvironment()
-    files = {}
-    for label, template in credential_type["injectors"].get("file", {}).items():
-        name = label.split(".", 1)[1]
-        path = Path(workdir) / f"{Path(credential_type_file).stem}-{name}"
-        path.write_text(sandbox.from_string(template).render(**inputs))
-        files[name] = str(path)
-    namespace = dict(inputs, tower=SimpleNamespace(filename=SimpleNamespace(**files)))
-    return {name: sandbox.from_string(template).render(**namespace)
-            for name, template in credential_type["injectors"]["env"].items()}
 
 
 def salesforce_credential(sim, workdir, with_ca=True):

@@ -215,8 +215,29 @@ def test_the_execution_environment_installs_the_collection_from_the_local_build(
 # ---- one ansible-core range ------------------------------------------------------------------
 
 def versions_make_test_installs():
-    """The ansible-core versions `make test` installs (.ci/find-python picks one by Python version)."""
-    return re.findall(r'echo "\$\w+ (\d+\.\d+\.\d+)"', (REPO / ".ci" / "find-python").read_text())
+    """The ansible-core versions `make test` installs: .venv's (.ci/find-python picks one by Python version)
+    and every line of the matrix (.ci/matrix.txt, make test-matrix)."""
+    found = re.findall(r'echo "\$\w+ (\d+\.\d+\.\d+)"', (REPO / ".ci" / "find-python").read_text())
+    return sorted(set(found) | set(matrix()), key=Version)
+
+
+def matrix():
+    """{ansible-core version: Python version} of .ci/matrix.txt."""
+    lines = [line.split() for line in (REPO / ".ci" / "matrix.txt").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    return dict(lines)
+
+
+def test_the_matrix_tests_each_supported_minor_once_and_the_readme_shows_it():
+    """One line per ansible-core minor release, .venv's versions among them, and the README's support table
+    names each pair."""
+    pairs = matrix()
+    minors = [Version(core).release[:2] for core in pairs]
+    assert len(minors) == len(set(minors)) >= 3, pairs
+    assert set(re.findall(r'echo "\$\w+ (\d+\.\d+\.\d+)"', (REPO / ".ci" / "find-python").read_text())) <= set(pairs)
+    readme = (REPO / "README.md").read_text()
+    for core, python in pairs.items():
+        assert re.search(rf"^\| {re.escape(core)} \| {re.escape(python)} \|", readme, re.M), (core, python)
 
 
 def test_one_ansible_core_range_everywhere_and_it_is_the_tested_one():
