@@ -221,6 +221,8 @@ def sf_id(prefix: str, name: str) -> str:
 def normalise_salesforce(sf: dict) -> dict:
     """Fill defaults and ids of users, profiles and permission sets (also after a test patches one in)."""
     sf.setdefault("login_history", [])
+    sf.setdefault("token_requests", [])      # OAuth token endpoint requests (salesforce_oauth.py): not logins
+    sf.setdefault("connected_apps", {})
     for username, user in sf.setdefault("users", {}).items():
         for key, value in SF_USER_DEFAULTS.items():
             user.setdefault(key, copy.deepcopy(value))
@@ -246,7 +248,8 @@ def _salesforce_state(sf_seed: dict) -> dict:
     org.update(sf_seed.get("org", {}))
     return normalise_salesforce({"org": org, "profiles": copy.deepcopy(sf_seed.get("profiles", {})),
                                  "permission_sets": copy.deepcopy(sf_seed.get("permission_sets", {})),
-                                 "users": copy.deepcopy(sf_seed.get("users") or {})})
+                                 "users": copy.deepcopy(sf_seed.get("users") or {}),
+                                 "connected_apps": copy.deepcopy(sf_seed.get("connected_apps") or {})})
 
 
 def dump_json(state: dict) -> str:

@@ -13,7 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import control, okta_api, salesforce_api
+from . import control, okta_api, salesforce_api, salesforce_metadata, salesforce_oauth
 from .config import SimConfig
 from .faults import FaultInjector
 from .limits import RateLimiter
@@ -78,6 +78,7 @@ class SimApp:
         self.url = ""
         self.ca_path = ""
         self.private_keys = install_client_keys(self.state)
+        self.salesforce_app_keys = salesforce_oauth.install_app_keys(self.state)
 
     def validate(self, kind: str, body) -> None:
         validate(kind, body)
@@ -85,6 +86,7 @@ class SimApp:
     def reset(self, seed=None) -> None:
         self.state.reset(self.initial_seed if seed is None else seed)
         self.private_keys = install_client_keys(self.state)
+        self.salesforce_app_keys = salesforce_oauth.install_app_keys(self.state)
         self.config.reset()
 
     def info(self) -> dict:
@@ -96,7 +98,11 @@ class SimApp:
         return {"url": self.url, "ca_path": str(self.ca_path), "api_token": (okta["api_tokens"] or [None])[0],
                 "oauth_client_id": client.get("client_id"), "oauth_key_id": client.get("key_id"),
                 "oauth_private_key_pem": self.private_keys.get(client.get("client_id")),
-                "oauth_clients": clients, "secrets": self.secrets()}
+                "oauth_clients": clients, "secrets": self.secrets(),
+                "salesforce_apps": {name: {"consumer_key": app.get("consumer_key"),
+                                           "consumer_secret": app.get("consumer_secret"),
+                                           "private_key_pem": self.salesforce_app_keys.get(name)}
+                                    for name, app in self.state.data["salesforce"].get("connected_apps", {}).items()}}
 
     def secrets(self) -> list:
         """Every canary the state holds (short patched values are left out: they would match anywhere)."""
@@ -108,7 +114,9 @@ class SimApp:
             for connection in self.state.data["okta"]["connections"].values():
                 found.append(connection.get("profile", {}).get("token") or "")
             found += list(self.state.oauth_secrets)   # client assertions, DPoP proofs, access tokens
-        for pem in self.private_keys.values():
+            found += [app.get("consumer_secret") or "" for app in self.state.data["salesforce"].get("connected_apps", {}).values()]
+            found += list(self.state.sf_sessions)     # Salesforce session ids and OAuth access tokens
+        for pem in list(self.private_keys.values()) + list(self.salesforce_app_keys.values()):
             lines = [line for line in pem.splitlines() if line and not line.startswith("-----")]
             found += [pem] + lines[:1] + lines[len(lines) // 2: len(lines) // 2 + 1] + lines[-2:-1]
         return sorted({s for s in found if isinstance(s, str) and len(s) >= 8})
@@ -131,6 +139,10 @@ class SimApp:
             if injected is not None:
                 return self._finish(req, injected, family)
             with self.state.lock:
+                if req.path.rstrip("/") == "/services/oauth2/token":
+                    return self._finish(req, salesforce_oauth.token(req, self.state), family)
+                if req.path.startswith("/services/Soap/m/"):
+                    return self._finish(req, salesforce_metadata.read_metadata(req, self.state), family)
                 if req.path.startswith("/services/Soap/"):
                     return self._finish(req, salesforce_api.soap_login(req, self.state), family)
                 return self._finish(req, salesforce_api.rest(req, self.state), family)
