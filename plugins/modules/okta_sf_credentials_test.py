@@ -296,7 +296,22 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce im
     login_endpoint,
     tls_verify_setting,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import run_credentials_test
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import (
+    org_type_matches_app_check,
+    run_credentials_test,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_oauth import (
+    OAUTH_ARGUMENT_SPEC,
+    OAUTH_MUTUALLY_EXCLUSIVE,
+    run_oauth_and_admin_test,
+    uses_admin_or_oauth,
+)
+
+# sf_username and sf_password are not required here: the OAuth version's probe needs no user, and an admin session
+# (sf_admin_*) checks the user named by sf_username without its password.
+OPTIONS = dict(SALESFORCE_ARGUMENT_SPEC, **OAUTH_ARGUMENT_SPEC)
+OPTIONS["sf_username"] = dict(OPTIONS["sf_username"], required=False)
+OPTIONS["sf_password"] = dict(OPTIONS["sf_password"], required=False)
 
 
 def okta_app_to_compare(module):
@@ -323,8 +338,17 @@ def test_credentials(module):
         warnings.append("sf_validate_certs is false: Salesforce's TLS certificate is not checked, so the password and "
                         "security token can be intercepted. Use sf_ca_path for a private CA instead.")
 
-    app = okta_app_to_compare(module)
-    report = run_credentials_test(params, okta_app=app)
+    if uses_admin_or_oauth(params):
+        app = okta_app_to_compare(module)
+        report = run_oauth_and_admin_test(params)
+        if app is not None:
+            report.checks.append(org_type_matches_app_check(report.org["is_sandbox"], app))
+    else:
+        if not params["sf_username"] or not params["sf_password"]:
+            raise InputError("sf_username and sf_password are required for sf_auth password_token, unless an admin "
+                             "session (sf_admin_*) checks the user without its password.")
+        app = okta_app_to_compare(module)
+        report = run_credentials_test(params, okta_app=app)
     result = dict(report.as_result(), changed=False)
     if app is not None:
         summary = app_summary(module.client, app)
@@ -337,19 +361,19 @@ def test_credentials(module):
         warnings += [f"Salesforce check {check.name} failed: {check.detail} Remedy: {check.remedy}" for check in report.failures]
     result["warnings"] = warnings
     if not report.passed and fail_on == "fail":
-        raise CollectionError(report.summary(params["sf_username"]), **result)
+        raise CollectionError(report.summary(params["sf_username"] or params["sf_consumer_key"] or ""), **result)
     return result
 
 
 def main():
     module = OktaModule(
         argument_spec=dict(
-            SALESFORCE_ARGUMENT_SPEC,
+            OPTIONS,
             app_id=dict(type="str"),
             app_label=dict(type="str"),
             fail_on=dict(type="str", default="fail", choices=["fail", "warn", "never"]),
         ),
-        mutually_exclusive=[["app_id", "app_label"]],
+        mutually_exclusive=[["app_id", "app_label"]] + OAUTH_MUTUALLY_EXCLUSIVE,
     )
     module.run(test_credentials)
 
