@@ -230,9 +230,12 @@ class _RebaseAdapter(_TimeoutAndTlsAdapter):
         return super().send(request, **kwargs)
 
 
+ADMIN_OPTIONS = ("sf_admin_username", "sf_admin_consumer_key", "sf_admin_private_key", "sf_admin_private_key_file",
+                 "sf_admin_consumer_secret")
+
+
 def admin_options_given(params) -> bool:
-    return any(params.get(name) for name in ("sf_admin_username", "sf_admin_consumer_key", "sf_admin_private_key",
-                                              "sf_admin_private_key_file", "sf_admin_consumer_secret"))
+    return any(params.get(name) for name in ADMIN_OPTIONS)
 
 
 def admin_flow(params) -> str:
