@@ -147,3 +147,33 @@ def test_password_version_profile_checks_through_the_admin_session_with_no_login
     assert result["auth"] == "password_token"
     assert {c["name"] for c in result["checks"] if c["status"] == "fail"} == {"manage_users_on_profile"}
     assert simulator.salesforce_logins() == []
+
+
+def test_role_passes_the_oauth_and_admin_options_and_reports_the_soap_login_retirement(simulator, run_playbook, tmp_path):
+    from tests.integration.test_role_helpers import org_vars, read_report, role_tasks
+
+    apps = simulator.salesforce_apps
+    # The role's credentials step alone, OAuth version with an admin session: the probe, the user, the policy.
+    oauth_vars = org_vars(simulator, okta_sf_auth="oauth", okta_sf_salesforce_password="",
+                          okta_sf_consumer_key=apps["Okta_Provisioning"]["consumer_key"],
+                          okta_sf_consumer_secret=apps["Okta_Provisioning"]["consumer_secret"],
+                          okta_sf_oauth_app_name="Okta_Provisioning", okta_sf_admin_username="admin@acme.com",
+                          okta_sf_admin_consumer_key=apps["Ansible_Admin"]["consumer_key"],
+                          okta_sf_admin_private_key=apps["Ansible_Admin"]["private_key_pem"], okta_sf__test_app_id="")
+    step = run_playbook(role_tasks("test_credentials"), extra_vars=oauth_vars, verbosity=4, diff=True)
+    assert step.rc == 0, step.stdout[-3000:]
+    tested = step.result("idm.okta_salesforce.enable_provisioning : Test the Salesforce API user")
+    assert tested["passed"] is True and tested["auth"] == "oauth"
+    assert {"consumer_secret", "admin_session", "user_found", "oauth_policy_refresh_token_policy"} <= {
+        c["name"] for c in tested["checks"]}
+    assert simulator.salesforce_counts()["logins"] == 0
+
+    # A password + token org's audit report names the version and the SOAP login() retirement with the steps.
+    reports = tmp_path / "reports"
+    audit = run_playbook(role_tasks(), check=True, extra_vars=org_vars(simulator, reports))
+    assert audit.rc == 0, audit.stdout[-3000:]
+    report, markdown = read_report(reports, "localhost", simulator.secrets)
+    assert report["salesforce_integration"]["version"] == "password_token"
+    assert "Summer '27" in report["salesforce_integration"]["notice"]
+    assert "okta_sf_auth to oauth" in report["salesforce_integration"]["notice"]
+    assert "**SOAP login() retirement:**" in markdown
