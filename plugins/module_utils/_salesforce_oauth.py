@@ -54,6 +54,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._transport imp
 
 try:
     import requests
+    from cryptography.hazmat.primitives import serialization
     from simple_salesforce import Salesforce, SalesforceLogin, format_soql
     from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 except ImportError:  # reported by the module (HAS_REQUESTS / HAS_SIMPLE_SALESFORCE)
@@ -62,21 +63,16 @@ except ImportError:  # reported by the module (HAS_REQUESTS / HAS_SIMPLE_SALESFO
 # The options of Okta's OAuth version (the names the Okta side's doc fragment uses) and of the admin session.
 OAUTH_ARGUMENT_SPEC = {
     "sf_auth": {"type": "str", "choices": ["password_token", "oauth"], "default": "password_token"},
-    "sf_consumer_key": {"type": "str", "fallback": (env_fallback, ["SF_CONSUMER_KEY"])},
+    # A consumer key identifies the app, like a client id; only the secret (and a private key) are secrets.
+    "sf_consumer_key": {"type": "str", "no_log": False, "fallback": (env_fallback, ["SF_CONSUMER_KEY"])},
     "sf_consumer_secret": {"type": "str", "no_log": True, "fallback": (env_fallback, ["SF_CONSUMER_SECRET"])},
     "sf_oauth_app_name": {"type": "str", "fallback": (env_fallback, ["SF_OAUTH_APP_NAME"])},
     "sf_admin_username": {"type": "str", "fallback": (env_fallback, ["SF_ADMIN_USERNAME"])},
-    "sf_admin_consumer_key": {"type": "str", "fallback": (env_fallback, ["SF_ADMIN_CONSUMER_KEY"])},
+    "sf_admin_consumer_key": {"type": "str", "no_log": False, "fallback": (env_fallback, ["SF_ADMIN_CONSUMER_KEY"])},
     "sf_admin_private_key": {"type": "str", "no_log": True, "fallback": (env_fallback, ["SF_ADMIN_PRIVATE_KEY"])},
     "sf_admin_private_key_file": {"type": "path", "fallback": (env_fallback, ["SF_ADMIN_PRIVATE_KEY_FILE"])},
     "sf_admin_consumer_secret": {"type": "str", "no_log": True, "fallback": (env_fallback, ["SF_ADMIN_CONSUMER_SECRET"])},
 }
-OAUTH_MUTUALLY_EXCLUSIVE = [
-    ["sf_admin_private_key", "sf_admin_private_key_file"],
-    ["sf_admin_private_key", "sf_admin_consumer_secret"],
-    ["sf_admin_private_key_file", "sf_admin_consumer_secret"],
-]
-
 TOKEN_PATH = "/services/oauth2/token"
 METADATA_NS = "http://soap.sforce.com/2006/04/metadata"
 # The probe's code: any value Salesforce never issued. Only the answer's error code is read.
@@ -242,10 +238,17 @@ def admin_flow(params) -> str:
     """jwt_bearer or client_credentials; SalesforceInputError for an incomplete set of sf_admin_* options."""
     key = params.get("sf_admin_consumer_key")
     has_key = params.get("sf_admin_private_key") or params.get("sf_admin_private_key_file")
+    # Checked here rather than with mutually_exclusive: AWX injects empty strings for empty fields, which count as unset.
+    given = [name for name in ("sf_admin_private_key", "sf_admin_private_key_file", "sf_admin_consumer_secret")
+             if params.get(name)]
+    if len(given) > 1:
+        raise SalesforceInputError(f"{' and '.join(given)} exclude each other: give a private key (JWT bearer flow) or a "
+                                   "consumer secret (client credentials flow), one of them.")
     if not key:
         raise SalesforceInputError("The admin session needs sf_admin_consumer_key (the consumer key of the admin's "
                                    "connected app or external client app).")
     if has_key:
+        _check_private_key(params)
         if not params.get("sf_admin_username"):
             raise SalesforceInputError("The JWT bearer flow (sf_admin_private_key or sf_admin_private_key_file) needs "
                                        "sf_admin_username: the administrator the token is issued for.")
@@ -254,6 +257,26 @@ def admin_flow(params) -> str:
         return "client_credentials"
     raise SalesforceInputError("The admin session needs sf_admin_private_key or sf_admin_private_key_file (JWT bearer "
                                "flow, with sf_admin_username) or sf_admin_consumer_secret (client credentials flow).")
+
+
+def _check_private_key(params) -> None:
+    """A readable PEM private key, before anything is sent (the message never holds the key)."""
+    path = params.get("sf_admin_private_key_file")
+    if path:
+        try:
+            with open(path, "rb") as handle:
+                pem = handle.read()
+        except OSError as error:
+            raise SalesforceInputError(f"sf_admin_private_key_file {path!r} cannot be read: {error.strerror}.") from None
+    else:
+        pem = params["sf_admin_private_key"].encode()
+    try:
+        serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError):
+        where = "sf_admin_private_key_file" if path else "sf_admin_private_key"
+        raise SalesforceInputError(f"{where} is not an unencrypted PEM private key (-----BEGIN PRIVATE KEY----- or "
+                                   "-----BEGIN RSA PRIVATE KEY-----): give the key whose certificate the admin app "
+                                   "holds.") from None
 
 
 def admin_domain(params) -> tuple:
@@ -312,7 +335,7 @@ def admin_session_check(flow: str, who: str, error: Exception | None, scrubber) 
         return Check("admin_session", PASS, f"Admin session opened with the OAuth 2.0 {name} ({who}).")
     if isinstance(error, SalesforceAuthenticationFailed):
         code = str(error.code)
-        detail = f"Salesforce refused the admin session ({name}): {code}: {scrubber.scrub(str(error.message or ''))}"
+        detail = f"Salesforce refused the admin session ({name}): {code}: {scrubber.scrub(str(error.auth_message or ''))}"
         return Check("admin_session", FAIL, detail, ADMIN_REMEDIES.get(code, ADMIN_REMEDIES["invalid_grant"]))
     if isinstance(error, requests.exceptions.RequestException):
         failure = transport_failure(error, "Salesforce", 0)

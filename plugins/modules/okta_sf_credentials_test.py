@@ -435,7 +435,6 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_ch
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_oauth import (
     OAUTH_ARGUMENT_SPEC,
-    OAUTH_MUTUALLY_EXCLUSIVE,
     run_oauth_and_admin_test,
     uses_admin_or_oauth,
 )
@@ -506,7 +505,7 @@ def main():
             app_label=dict(type="str"),
             fail_on=dict(type="str", default="fail", choices=["fail", "warn", "never"]),
         ),
-        mutually_exclusive=[["app_id", "app_label"]] + OAUTH_MUTUALLY_EXCLUSIVE,
+        mutually_exclusive=[["app_id", "app_label"]],
     )
     module.run(test_credentials)
 

@@ -30,6 +30,16 @@ JWT_ADMIN = {"sf_admin_username": "admin@acme.com", "sf_admin_consumer_key": "{{
              "sf_admin_private_key": "{{ admin_app.private_key_pem }}"}
 
 
+def other_private_key() -> str:
+    """A valid RSA key whose certificate the admin app does not hold."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
 def extra_vars(sim):
     apps = sim.salesforce_apps
     return {"sim_url": sim.url, "sim_ca": sim.ca_path, "okta_app": apps["Okta_Provisioning"],
@@ -81,8 +91,17 @@ def test_admin_session_tells_a_fit_user_from_each_unfit_one_without_its_password
     tasks.append(task("client credentials", sf_username="okta.api@acme.com", sf_domain="acme.my",
                       sf_admin_consumer_key="{{ admin_app.consumer_key }}",
                       sf_admin_consumer_secret="{{ admin_app.consumer_secret }}"))
-    run = run_playbook(tasks, extra_vars=extra_vars(simulator), verbosity=4, diff=True)
+    tasks.append(task("jwt signed with another key", sf_username="okta.api@acme.com",
+                      **dict(JWT_ADMIN, sf_admin_private_key="{{ other_key }}")))
+    variables = dict(extra_vars(simulator), other_key=other_private_key())
+    run = run_playbook(tasks, extra_vars=variables, verbosity=4, diff=True, extra_secrets=[variables["other_key"]])
     assert run.rc == 0, run.stdout[-3000:]
+
+    other_key = checks_of(run.result("jwt signed with another key"))
+    assert other_key["admin_session"]["status"] == "fail"
+    assert "invalid_grant" in other_key["admin_session"]["detail"] and "invalid assertion" in other_key["admin_session"]["detail"]
+    assert "upload the certificate" in other_key["admin_session"]["remedy"]
+    assert other_key["user_active"]["detail"].startswith("Not checked: the admin session could not be opened")
 
     fit = run.result("jwt 0")
     assert fit["passed"] is True, fit["checks"]
@@ -108,7 +127,7 @@ def test_admin_session_tells_a_fit_user_from_each_unfit_one_without_its_password
 
     counts = simulator.salesforce_counts()
     assert counts["logins"] == 0          # no user's password used anywhere
-    assert counts["token_requests_by_grant_type"] == {"urn:ietf:params:oauth:grant-type:jwt-bearer": 6,
+    assert counts["token_requests_by_grant_type"] == {"urn:ietf:params:oauth:grant-type:jwt-bearer": 7,
                                                       "client_credentials": 1}
 
 
@@ -177,3 +196,26 @@ def test_role_passes_the_oauth_and_admin_options_and_reports_the_soap_login_reti
     assert "Summer '27" in report["salesforce_integration"]["notice"]
     assert "okta_sf_auth to oauth" in report["salesforce_integration"]["notice"]
     assert "**SOAP login() retirement:**" in markdown
+
+
+def test_awx_admin_session_credential_checks_the_user_from_the_environment(simulator, run_playbook, tmp_path):
+    from tests.integration.test_playbooks_awx_credentials import inject
+
+    admin = simulator.salesforce_apps["Ansible_Admin"]
+    # The JWT fields filled, the client credentials secret left empty (AWX then injects an empty string).
+    env = inject("salesforce_admin_session.yml", {"consumer_key": admin["consumer_key"], "username": "admin@acme.com",
+                                                  "private_key": admin["private_key_pem"], "consumer_secret": ""}, tmp_path)
+    assert env["SF_ADMIN_CONSUMER_SECRET"] == ""
+    add_scenario_users(simulator)
+    run = run_playbook([task("from awx", sf_username="okta.inactive@acme.com"),
+                        dict(task("bad key", sf_username="okta.api@acme.com", sf_admin_private_key="not a key"),
+                             ignore_errors=True)],
+                       extra_vars=extra_vars(simulator), env=env, verbosity=4)
+    result = run.result("from awx")
+    assert "admin_session" in result, {k: v for k, v in result.items() if k != "invocation"}
+    assert result["admin_session"] == {"flow": "jwt_bearer", "opened": True}
+    assert {c["name"] for c in result["checks"] if c["status"] == "fail"} == {"user_active"}
+    assert run.status("bad key") == "failed"
+    assert "sf_admin_private_key is not an unencrypted PEM private key" in run.result("bad key")["msg"]
+    counts = simulator.salesforce_counts()
+    assert counts["logins"] == 0 and counts["token_requests"] == 1   # the bad key: refused before anything was sent
