@@ -60,23 +60,6 @@ attributes:
     details:
       - The Okta options are needed only with O(app_id) or O(app_label); without them the module does not contact Okta.
 options:
-  sf_username:
-    description:
-      - Username of the Salesforce integration user that Okta provisions with, for example V(okta.api@acme.com).
-      - Needed with O(sf_auth=password_token) (the login) and, with an admin session, for the user checks; with
-        O(sf_auth=oauth) and no admin session the probe needs no user.
-      - If not set, the value of the E(SF_USERNAME) environment variable is used.
-    type: str
-  sf_password:
-    description:
-      - Password of the Salesforce API user, without the security token. With O(sf_auth=password_token) the module
-        logs in with it.
-      - Leave it out to check the user through an admin session (O(sf_admin_consumer_key) and a key or secret)
-        instead, without any login as the user.
-      - The module joins password and security token itself; do not join them yourself. Refused when it starts with,
-        ends with or contains whitespace.
-      - If not set, the value of the E(SF_PASSWORD) environment variable is used. Never logged or returned.
-    type: str
   sf_auth:
     description:
       - Which version of Okta's Salesforce integration the credentials are for.
@@ -439,12 +422,6 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_oa
     uses_admin_or_oauth,
 )
 
-# sf_username and sf_password are not required here: the OAuth version's probe needs no user, and an admin session
-# (sf_admin_*) checks the user named by sf_username without its password.
-OPTIONS = dict(SALESFORCE_ARGUMENT_SPEC, **OAUTH_ARGUMENT_SPEC)
-OPTIONS["sf_username"] = dict(OPTIONS["sf_username"], required=False)
-OPTIONS["sf_password"] = dict(OPTIONS["sf_password"], required=False)
-
 
 def okta_app_to_compare(module):
     """The Okta app named by app_id/app_label, or None when neither is set (Okta is then not contacted)."""
@@ -500,7 +477,8 @@ def test_credentials(module):
 def main():
     module = OktaModule(
         argument_spec=dict(
-            OPTIONS,
+            SALESFORCE_ARGUMENT_SPEC,
+            **OAUTH_ARGUMENT_SPEC,
             app_id=dict(type="str"),
             app_label=dict(type="str"),
             fail_on=dict(type="str", default="fail", choices=["fail", "warn", "never"]),
