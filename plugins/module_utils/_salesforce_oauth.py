@@ -89,30 +89,44 @@ DUMMY_CODE = "okta-salesforce-credentials-probe"
 # refreshTokenPolicy "infinite" = "Refresh token is valid until revoked".
 OKTA_CALLBACK_URL = "https://system-admin.okta.com/admin/app/generic/oauth20redirect"
 CONNECTED_APP_SETUP = "Setup > App Manager > the connected app > Edit"
+CONNECTED_APP_OAUTH = CONNECTED_APP_SETUP + " > API (Enable OAuth Settings)"
 CONNECTED_APP_POLICIES = "Setup > Connected Apps > Manage Connected Apps > the app > Edit Policies"
+ECA_SETTINGS = "Setup > External Client App Manager > the app > Edit Settings > OAuth Settings"
+ECA_POLICIES = "Setup > External Client App Manager > the app > Edit Policies > OAuth Policies"
+# External client apps keep the same settings in three Metadata API components, each naming its app in
+# externalClientApplication (Metadata API Developer Guide: ExtlClntAppGlobalOauthSettings, ExtlClntAppOauthSettings,
+# ExtlClntAppOauthConfigurablePolicies - permittedUsersPolicyType AllSelfAuthorized, refreshTokenPolicyType Infinite).
+ECA_COMPONENT_TYPES = {"global": "ExtlClntAppGlobalOauthSettings", "oauth": "ExtlClntAppOauthSettings",
+                       "policies": "ExtlClntAppOauthConfigurablePolicies"}
+# Per setting: where each kind of app keeps it, as (section, field, expected value), and the Setup page.
 OKTA_CONNECTED_APP_SETTINGS = (
-    {"name": "callback_url", "section": "oauthConfig", "field": "callbackUrl", "rule": "has_line",
-     "expected": OKTA_CALLBACK_URL, "label": "Callback URL", "where": CONNECTED_APP_SETUP + " > API (Enable OAuth Settings)",
-     "severity": FAIL},
-    {"name": "scopes", "section": "oauthConfig", "field": "scopes", "rule": "includes", "expected": ["Api", "RefreshToken"],
+    {"name": "callback_url", "rule": "has_line", "label": "Callback URL " + OKTA_CALLBACK_URL, "severity": FAIL,
+     "connected_app": ("oauthConfig", "callbackUrl", OKTA_CALLBACK_URL, CONNECTED_APP_OAUTH),
+     "external_client_app": ("global", "callbackUrl", OKTA_CALLBACK_URL, ECA_SETTINGS)},
+    {"name": "scopes", "rule": "includes", "severity": FAIL,
      "label": "Selected OAuth Scopes: Manage user data via APIs (api) and Perform requests at any time "
-              "(refresh_token, offline_access)", "where": CONNECTED_APP_SETUP + " > API (Enable OAuth Settings)",
-     "severity": FAIL},
-    {"name": "secret_for_web_server_flow", "section": "oauthConfig", "field": "isConsumerSecretOptional",
-     "rule": "equals", "expected": False, "label": "Require Secret for Web Server Flow (on)",
-     "where": CONNECTED_APP_SETUP + " > API (Enable OAuth Settings)", "severity": FAIL},
-    {"name": "secret_for_refresh_token_flow", "section": "oauthConfig", "field": "isSecretRequiredForRefreshToken",
-     "rule": "equals", "expected": True, "label": "Require Secret for Refresh Token Flow (on)",
-     "where": CONNECTED_APP_SETUP + " > API (Enable OAuth Settings)", "severity": FAIL},
-    {"name": "permitted_users", "section": "oauthConfig", "field": "isAdminApproved", "rule": "equals",
-     "expected": False, "label": "Permitted Users: All users may self-authorize", "where": CONNECTED_APP_POLICIES,
-     "severity": FAIL},
-    {"name": "refresh_token_policy", "section": "oauthPolicy", "field": "refreshTokenPolicy", "rule": "equals",
-     "expected": "infinite", "label": "Refresh Token Policy: Refresh token is valid until revoked",
-     "where": CONNECTED_APP_POLICIES, "severity": FAIL},
-    {"name": "pkce", "section": "oauthConfig", "field": "isPkceRequired", "rule": "equals", "expected": False,
-     "label": "Require Proof Key for Code Exchange (PKCE) (off)", "where": CONNECTED_APP_SETUP + " > API (Enable OAuth Settings)",
-     "severity": WARN},
+              "(refresh_token, offline_access)",
+     "connected_app": ("oauthConfig", "scopes", ["Api", "RefreshToken"], CONNECTED_APP_OAUTH),
+     "external_client_app": ("oauth", "commaSeparatedOauthScopes", ["Api", "RefreshToken"], ECA_SETTINGS)},
+    {"name": "secret_for_web_server_flow", "rule": "equals", "severity": FAIL,
+     "label": "Require Secret for Web Server Flow (on)",
+     "connected_app": ("oauthConfig", "isConsumerSecretOptional", False, CONNECTED_APP_OAUTH),
+     "external_client_app": ("global", "isConsumerSecretOptional", False, ECA_SETTINGS)},
+    {"name": "secret_for_refresh_token_flow", "rule": "equals", "severity": FAIL,
+     "label": "Require Secret for Refresh Token Flow (on)",
+     "connected_app": ("oauthConfig", "isSecretRequiredForRefreshToken", True, CONNECTED_APP_OAUTH),
+     "external_client_app": ("global", "isSecretRequiredForRefreshToken", True, ECA_SETTINGS)},
+    {"name": "permitted_users", "rule": "equals", "severity": FAIL, "label": "Permitted Users: All users may self-authorize",
+     "connected_app": ("oauthConfig", "isAdminApproved", False, CONNECTED_APP_POLICIES),
+     "external_client_app": ("policies", "permittedUsersPolicyType", "AllSelfAuthorized", ECA_POLICIES)},
+    {"name": "refresh_token_policy", "rule": "equals", "severity": FAIL,
+     "label": "Refresh Token Policy: Refresh token is valid until revoked",
+     "connected_app": ("oauthPolicy", "refreshTokenPolicy", "infinite", CONNECTED_APP_POLICIES),
+     "external_client_app": ("policies", "refreshTokenPolicyType", "Infinite", ECA_POLICIES)},
+    {"name": "pkce", "rule": "equals", "severity": WARN,
+     "label": "Require Proof Key for Code Exchange (PKCE) (off)",
+     "connected_app": ("oauthConfig", "isPkceRequired", False, CONNECTED_APP_OAUTH),
+     "external_client_app": ("global", "isPkceRequired", False, ECA_SETTINGS)},
 )
 
 # ---------------------------------------------------------------- token endpoint answers (probe)
@@ -126,8 +140,8 @@ OKTA_CONNECTED_APP_SETTINGS = (
 # configuration") as an error of the authorization endpoint, sent to the browser (Salesforce Help, "OAuth 2.0
 # Authorization Errors"; Knowledge article 001122778), so the probe leaves the callback URL to the admin session's
 # policy check and says so. Should Salesforce answer redirect_uri_mismatch here anyway, the probe reports it.
-KEY_REMEDY = ("Copy the Consumer Key again from Salesforce (" + CONNECTED_APP_SETUP.replace(" > Edit", "")
-              + " > View > Manage Consumer Details) into sf_consumer_key, and check that sf_domain / sf_login_url point "
+KEY_REMEDY = ("Copy the Consumer Key again from Salesforce (App Manager or External Client App Manager > the app > "
+              "Manage Consumer Details) into sf_consumer_key, and check that sf_domain / sf_login_url point "
               "at the org that holds the app (a sandbox: test or its My Domain).")
 SECRET_REMEDY = ("Copy the Consumer Secret again (Manage Consumer Details) into sf_consumer_secret, or, after a "
                  "rotation (Generate New Consumer Secret), the new one; then update it in Okta too.")
@@ -351,59 +365,97 @@ def find_user_id(client, username: str) -> str | None:
 
 # ---------------------------------------------------------------- connected app policy (Metadata API)
 
-def read_connected_app(session, instance: str, api_version: str, token: str, name: str) -> dict | None:
-    """readMetadata('ConnectedApp', [name]) (Metadata API, SOAP): {oauthConfig: {...}, oauthPolicy: {...}}, or None."""
+def _soap(session, instance: str, api_version: str, token: str, operation: str, inner: str):
+    """One Metadata API call; the answer's root element. ValueError for a SOAP fault."""
     envelope = (
         '<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
         f'xmlns:md="{METADATA_NS}"><soapenv:Header><md:SessionHeader><md:sessionId>{escape(token)}</md:sessionId>'
-        '</md:SessionHeader></soapenv:Header><soapenv:Body><md:readMetadata><md:type>ConnectedApp</md:type>'
-        f'<md:fullNames>{escape(name)}</md:fullNames></md:readMetadata></soapenv:Body></soapenv:Envelope>')
+        f'</md:SessionHeader></soapenv:Header><soapenv:Body><md:{operation}>{inner}</md:{operation}></soapenv:Body>'
+        '</soapenv:Envelope>')
     response = session.post(f"https://{instance}/services/Soap/m/{api_version}", data=envelope.encode(),
-                            headers={"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": "readMetadata"})
+                            headers={"Content-Type": "text/xml; charset=UTF-8", "SOAPAction": operation})
     root = ET.fromstring(response.content)
     if response.status_code != 200:
-        fault = next((e.text for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "faultstring"), None)
-        raise ValueError(f"readMetadata answered HTTP {response.status_code}: {fault or 'no fault string'}")
-    record = next((e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "records"), None)
-    if record is None or record.find(f"{{{METADATA_NS}}}fullName") is None:
-        return None
+        fault = next((e.text for e in root.iter() if _local(e) == "faultstring"), None)
+        raise ValueError(f"{operation} answered HTTP {response.status_code}: {fault or 'no fault string'}")
+    return root
+
+
+def _local(element) -> str:
+    return element.tag.rsplit("}", 1)[-1]
+
+
+def _fields(element) -> dict:
+    """A record's child elements as values (true/false as booleans; repeated ones, such as scopes, as lists)."""
+    values = {}
+    for child in list(element) if element is not None else []:
+        text = (child.text or "").strip()
+        value = {"true": True, "false": False}.get(text, text)
+        if _local(child) in values or _local(child) == "scopes":
+            previous = values.get(_local(child), [])
+            values[_local(child)] = (previous if isinstance(previous, list) else [previous]) + [value]
+        else:
+            values[_local(child)] = value
+    return values
+
+
+def _read(session, instance, api_version, token, md_type: str, names) -> list:
+    inner = f"<md:type>{md_type}</md:type>" + "".join(f"<md:fullNames>{escape(n)}</md:fullNames>" for n in names)
+    root = _soap(session, instance, api_version, token, "readMetadata", inner)
+    return [e for e in root.iter() if _local(e) == "records" and e.find(f"{{{METADATA_NS}}}fullName") is not None]
+
+
+def read_oauth_app(session, instance: str, api_version: str, token: str, name: str):
+    """(kind, sections) of the connected app or external client app with API name `name`, or (None, None).
+
+    Connected app: readMetadata('ConnectedApp', [name]) -> {oauthConfig, oauthPolicy}. External client app: listMetadata
+    of its three OAuth component types, then readMetadata of those, keeping the ones whose externalClientApplication
+    is `name` -> {global, oauth, policies} (their own names are not assumed)."""
+    records = _read(session, instance, api_version, token, "ConnectedApp", [name])
+    if records:
+        return "connected_app", {section: _fields(records[0].find(f"{{{METADATA_NS}}}{section}"))
+                                 for section in ("oauthConfig", "oauthPolicy")}
+    queries = "".join(f"<md:queries><md:type>{t}</md:type></md:queries>" for t in ECA_COMPONENT_TYPES.values())
+    root = _soap(session, instance, api_version, token, "listMetadata", queries + f"<md:asOfVersion>{api_version}</md:asOfVersion>")
+    listed = {}
+    for result in (e for e in root.iter() if _local(e) == "result"):
+        item = _fields(result)
+        listed.setdefault(item.get("type"), []).append(item.get("fullName"))
     found = {}
-    for section in ("oauthConfig", "oauthPolicy"):
-        element = record.find(f"{{{METADATA_NS}}}{section}")
-        values = {}
-        for child in list(element) if element is not None else []:
-            key = child.tag.rsplit("}", 1)[-1]
-            text = (child.text or "").strip()
-            value = {"true": True, "false": False}.get(text, text)
-            if key == "scopes":
-                values.setdefault(key, []).append(value)
-            else:
-                values[key] = value
-        found[section] = values
-    return found
+    for section, md_type in ECA_COMPONENT_TYPES.items():
+        names = listed.get(md_type, [])
+        for start in range(0, len(names), 10):   # readMetadata takes at most 10 names
+            for record in _read(session, instance, api_version, token, md_type, names[start:start + 10]):
+                fields = _fields(record)
+                if fields.get("externalClientApplication") == name:
+                    found[section] = fields
+    return ("external_client_app", found) if found else (None, None)
 
 
-def policy_checks(app_name: str, found: dict, settings=OKTA_CONNECTED_APP_SETTINGS) -> list:
+def _matches(rule: str, actual, expected) -> bool:
+    if rule == "has_line":
+        return expected in [line.strip() for line in str(actual or "").splitlines()]
+    if rule == "includes":
+        values = actual if isinstance(actual, list) else [v.strip() for v in str(actual or "").split(",")]
+        return set(expected) <= set(values)
+    return actual == expected
+
+
+def policy_checks(app_name: str, kind: str, found: dict, settings=OKTA_CONNECTED_APP_SETTINGS) -> list:
     """One check per expected setting: oauth_policy_<name>."""
     checks = []
+    what = "Connected app" if kind == "connected_app" else "External client app"
     for setting in settings:
-        actual = (found.get(setting["section"]) or {}).get(setting["field"])
-        expected = setting["expected"]
-        if setting["rule"] == "has_line":
-            ok = expected in [line.strip() for line in str(actual or "").splitlines()]
-        elif setting["rule"] == "includes":
-            ok = set(expected) <= set(actual or [])
-        else:
-            ok = actual == expected
+        section, field_name, expected, where = setting[kind]
+        actual = (found.get(section) or {}).get(field_name)
         name = "oauth_policy_" + setting["name"]
-        shown = f"{setting['section']}.{setting['field']} is {actual!r}"
-        if ok:
-            checks.append(Check(name, PASS, f"Connected app {app_name}: {shown}, as Okta asks ({setting['label']})."))
+        shown = f"{what} {app_name}: {field_name} is {actual!r}"
+        if _matches(setting["rule"], actual, expected):
+            checks.append(Check(name, PASS, f"{shown}, as Okta asks ({setting['label']})."))
         else:
-            checks.append(Check(name, setting["severity"], f"Connected app {app_name}: {shown}; Okta asks for "
-                                f"{setting['label']} ({expected!r}).",
-                                f"Set {setting['label']} in {setting['where']}, as Okta's \"Configure OAuth and REST "
-                                "integration\" page for the Salesforce app lists it."))
+            checks.append(Check(name, setting["severity"], f"{shown}; Okta asks for {setting['label']} ({expected!r}).",
+                                f"Set {setting['label']} in {where}, as Okta's \"Configure OAuth and REST integration\" "
+                                "page for the Salesforce app lists it."))
     return checks
 
 
@@ -513,16 +565,19 @@ def _admin_policy_checks(report, params, session, token, instance, api_version, 
                                "not checked. Set it to the app's API name to compare them with what Okta asks.")
         return
     try:
-        found = read_connected_app(session, instance, api_version, token, name)
+        kind, found = read_oauth_app(session, instance, api_version, token, name)
     except Exception as error:  # pylint: disable=broad-exception-caught
-        report.checks.append(Check("oauth_policy_read", FAIL, scrubber.scrub(f"The connected app {name} could not be "
-                                   f"read: {type(error).__name__}: {error}"),
+        report.checks.append(Check("oauth_policy_read", FAIL, scrubber.scrub(f"The app {name} could not be read through "
+                                   f"the Metadata API: {type(error).__name__}: {error}"),
                                    "Give the admin session's user the Customize Application and Modify Metadata "
-                                   "permissions (Metadata API readMetadata)."))
+                                   "permissions (external client apps: also View all External Client Apps, view "
+                                   "their settings, and edit their policies)."))
         return
     if found is None:
-        report.checks.append(Check("oauth_policy_read", FAIL, f"No connected app has the API name {name}.",
-                                   "Set sf_oauth_app_name to the connected app's API Name (App Manager > the app > View)."))
+        report.checks.append(Check("oauth_policy_read", FAIL, f"No connected app or external client app has the API "
+                                   f"name {name}.", "Set sf_oauth_app_name to the app's API Name (App Manager or "
+                                   "External Client App Manager > the app)."))
         return
-    report.checks.extend(policy_checks(name, found))
+    report.extra["oauth_app"] = {"name": name, "kind": kind}
+    report.checks.extend(policy_checks(name, kind, found))
     report.extra["callback_url_checked_by"] = "admin_session"

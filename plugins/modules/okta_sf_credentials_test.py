@@ -88,8 +88,10 @@ options:
     type: str
   sf_oauth_app_name:
     description:
-      - API name of that connected app. With an admin session, its OAuth settings are read (Metadata API
-        C(readMetadata) of C(ConnectedApp)) and compared with the settings Okta's "Configure OAuth and REST
+      - API name of that connected app or external client app. With an admin session, its OAuth settings are read
+        through the Metadata API (C(readMetadata) of C(ConnectedApp); for an external client app, C(listMetadata) and
+        C(readMetadata) of C(ExtlClntAppGlobalOauthSettings), C(ExtlClntAppOauthSettings) and
+        C(ExtlClntAppOauthConfigurablePolicies)) and compared with the settings Okta's "Configure OAuth and REST
         integration" page lists; one C(oauth_policy_*) check per setting.
       - If not set, the value of the E(SF_OAUTH_APP_NAME) environment variable is used.
     type: str
@@ -334,6 +336,11 @@ callback_url_checked_by:
   returned: with O(sf_auth=oauth) or an admin session
   type: str
   sample: admin_session
+oauth_app:
+  description: The app whose OAuth policy was compared (O(sf_oauth_app_name)) and its kind, C(connected_app) or C(external_client_app).
+  returned: when the admin session read it
+  type: dict
+  sample: {name: Okta_Provisioning, kind: connected_app}
 admin_session:
   description: The admin session - C(flow) (C(jwt_bearer) or C(client_credentials), null without one) and C(opened). Its token is never returned.
   returned: with O(sf_auth=oauth) or an admin session

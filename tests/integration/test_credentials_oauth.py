@@ -84,15 +84,23 @@ def test_probe_tells_good_credentials_a_bad_key_and_a_bad_secret_apart_without_a
 
 def test_admin_session_tells_a_fit_user_from_each_unfit_one_without_its_password(simulator, run_playbook):
     add_scenario_users(simulator)
+    # A profile with Manage Users but without API Enabled, so that each profile permission is missing in turn.
+    simulator.patch(["salesforce", "profiles", "Manage Only"], {
+        "id": "00esim000000201AAA", "IsSsoEnabled": False, "PermissionsApiEnabled": False,
+        "PermissionsManageUsers": True, "PermissionsModifyAllData": False})
+    simulator.patch(["salesforce", "users", "okta.manageonly@acme.com"], {
+        "id": "005sim000000201AAA", "password": "Canary-sf-password-x201", "security_token": "canarySfTokenX201",
+        "profile": "Manage Only", "permission_sets": [], "is_active": True, "user_type": "Standard"})
     simulator.clear_log()
     users = ("okta.api@acme.com", "okta.noapi@acme.com", "okta.nomanage@acme.com", "okta.sso@acme.com",
-             "okta.inactive@acme.com", "nobody@acme.com")
+             "okta.inactive@acme.com", "nobody@acme.com", "okta.manageonly@acme.com")
     tasks = [task(f"jwt {n}", sf_username=username, **JWT_ADMIN) for n, username in enumerate(users)]
     tasks.append(task("client credentials", sf_username="okta.api@acme.com", sf_domain="acme.my",
                       sf_admin_consumer_key="{{ admin_app.consumer_key }}",
                       sf_admin_consumer_secret="{{ admin_app.consumer_secret }}"))
-    tasks.append(task("jwt signed with another key", sf_username="okta.api@acme.com",
-                      **dict(JWT_ADMIN, sf_admin_private_key="{{ other_key }}")))
+    signed_elsewhere = dict(JWT_ADMIN, sf_username="okta.api@acme.com")
+    signed_elsewhere["sf_admin_private_key"] = "{{ other_key }}"
+    tasks.append(task("jwt signed with another key", **signed_elsewhere))
     variables = dict(extra_vars(simulator), other_key=other_private_key())
     run = run_playbook(tasks, extra_vars=variables, verbosity=4, diff=True, extra_secrets=[variables["other_key"]])
     assert run.rc == 0, run.stdout[-3000:]
@@ -116,6 +124,7 @@ def test_admin_session_tells_a_fit_user_from_each_unfit_one_without_its_password
     assert failed("jwt 2") == {"manage_users_on_profile"}
     assert failed("jwt 3") == {"delegated_auth_off"}
     assert failed("jwt 4") == {"user_active"}
+    assert failed("jwt 6") == {"api_enabled_on_profile"}
     nobody = checks_of(run.result("jwt 5"))
     assert nobody["user_found"]["status"] == "fail" and "nobody@acme.com" in nobody["user_found"]["detail"]
     assert nobody["user_active"]["detail"].startswith("Not checked:")
@@ -127,7 +136,7 @@ def test_admin_session_tells_a_fit_user_from_each_unfit_one_without_its_password
 
     counts = simulator.salesforce_counts()
     assert counts["logins"] == 0          # no user's password used anywhere
-    assert counts["token_requests_by_grant_type"] == {"urn:ietf:params:oauth:grant-type:jwt-bearer": 7,
+    assert counts["token_requests_by_grant_type"] == {"urn:ietf:params:oauth:grant-type:jwt-bearer": 8,
                                                       "client_credentials": 1}
 
 
@@ -219,3 +228,28 @@ def test_awx_admin_session_credential_checks_the_user_from_the_environment(simul
     assert "sf_admin_private_key is not an unencrypted PEM private key" in run.result("bad key")["msg"]
     counts = simulator.salesforce_counts()
     assert counts["logins"] == 0 and counts["token_requests"] == 1   # the bad key: refused before anything was sent
+
+
+def test_external_client_app_policy_is_read_and_compared_too(simulator, run_playbook):
+    eca = simulator.salesforce_apps["Okta_Provisioning_ECA"]
+    full = dict(JWT_ADMIN, sf_username="okta.api@acme.com", sf_oauth_app_name="Okta_Provisioning_ECA")
+    tasks = [oauth_task("eca as okta asks", key=eca["consumer_key"], secret="{{ eca_secret }}", **full)]
+    variables = dict(extra_vars(simulator), eca_secret=eca["consumer_secret"])
+    good = run_playbook(tasks, extra_vars=variables).result("eca as okta asks")
+    assert good["passed"] is True, good["checks"]
+    assert good["oauth_app"] == {"name": "Okta_Provisioning_ECA", "kind": "external_client_app"}
+    assert [c["name"] for c in good["checks"] if c["name"].startswith("oauth_policy_")] == POLICY_CHECK_NAMES
+
+    policies = ["salesforce", "external_client_apps", "Okta_Provisioning_ECA", "policies"]
+    simulator.patch(policies + ["refreshTokenPolicyType"], "SpecificLifetime")
+    simulator.patch(policies + ["permittedUsersPolicyType"], "AdminApprovedPreAuthorized")
+    simulator.patch(["salesforce", "external_client_apps", "Okta_Provisioning_ECA", "oauth", "commaSeparatedOauthScopes"],
+                    "Api")
+    off = run_playbook([dict(tasks[0], name="eca off the list", register="eca_off_the_list")], extra_vars=variables)
+    checks = checks_of(off.result("eca off the list"))
+    assert {name for name, c in checks.items() if c["status"] == "fail"} == {
+        "oauth_policy_refresh_token_policy", "oauth_policy_permitted_users", "oauth_policy_scopes"}
+    assert "External Client App Manager > the app > Edit Policies > OAuth Policies" in (
+        checks["oauth_policy_refresh_token_policy"]["remedy"])
+    assert "'AdminApprovedPreAuthorized'" in checks["oauth_policy_permitted_users"]["detail"]
+    assert simulator.salesforce_counts()["logins"] == 0

@@ -1,4 +1,5 @@
-"""The simulated Salesforce Metadata API: `readMetadata` of `ConnectedApp` components (SOAP, `/services/Soap/m/{ver}`).
+"""The simulated Salesforce Metadata API (SOAP, `/services/Soap/m/{ver}`): `readMetadata` of `ConnectedApp` components
+and of the external client app OAuth components, and `listMetadata` of the latter.
 
 Salesforce's Metadata API Developer Guide: readMetadata(type, fullNames[]) returns `records` of that type;
 ConnectedApp has `oauthConfig` (callbackUrl, scopes, isAdminApproved, isConsumerSecretOptional, isPkceRequired,
@@ -7,6 +8,12 @@ does not exist comes back as an empty record (no fullName). The consumer secret 
 with "Allow Access to OAuth Consumer Secrets via Metadata API" and the matching user permission).
 Seed: `salesforce.connected_apps.{fullName}: {label, consumer_key, consumer_secret, oauth_config: {...},
 oauth_policy: {...}}`; the element order follows the WSDL's sequence.
+
+External client apps (Metadata API Developer Guide: ExtlClntAppGlobalOauthSettings, ExtlClntAppOauthSettings,
+ExtlClntAppOauthConfigurablePolicies; each names its app in `externalClientApplication`):
+`salesforce.external_client_apps.{name}: {consumer_key, consumer_secret, global_oauth: {...}, oauth: {...},
+policies: {...}}`. Their component names here are `{name}_glbloauth`, `{name}_oauth`, `{name}_oauthPlcy`; clients
+find them with listMetadata and the `externalClientApplication` field, not by the name.
 """
 from __future__ import annotations
 
@@ -51,8 +58,48 @@ def _record(name: str, app: dict | None) -> str:
             f'<oauthPolicy>{_elements(app.get("oauth_policy") or {}, OAUTH_POLICY_ORDER)}</oauthPolicy></records>')
 
 
+ECA_TYPES = {"ExtlClntAppGlobalOauthSettings": ("global_oauth", "_glbloauth"),
+             "ExtlClntAppOauthSettings": ("oauth", "_oauth"),
+             "ExtlClntAppOauthConfigurablePolicies": ("policies", "_oauthPlcy")}
+
+
+def _eca_components(state, md_type: str) -> dict:
+    """fullName -> (app name, that component's fields) of every external client app."""
+    section, suffix = ECA_TYPES[md_type]
+    return {name + suffix: (name, app.get(section) or {})
+            for name, app in state.data["salesforce"].get("external_client_apps", {}).items()}
+
+
+def _eca_record(md_type: str, full_name: str, found) -> str:
+    if found is None:
+        return f'<records xsi:type="{md_type}"/>'
+    app_name, fields = found
+    values = "".join(f"<{k}>{_value(v)}</{k}>" for k, v in sorted(fields.items()) if v is not None)
+    return (f'<records xsi:type="{md_type}"><fullName>{escape(full_name)}</fullName>'
+            f'<externalClientApplication>{escape(app_name)}</externalClientApplication>{values}</records>')
+
+
+def _envelope(operation: str, inner: str) -> Response:
+    body = ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+            f'xmlns="{MD_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><{operation}Response>'
+            f'{inner}</{operation}Response></soapenv:Body></soapenv:Envelope>')
+    return Response(200, body.encode(), {"Content-Type": "text/xml;charset=UTF-8"})
+
+
+def _list_metadata(root, state) -> Response:
+    results = []
+    for query in (e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "queries"):
+        md_type = next((c.text for c in query if c.tag.rsplit("}", 1)[-1] == "type"), "")
+        if md_type not in ECA_TYPES:
+            continue
+        for full_name in _eca_components(state, md_type):
+            results.append(f"<result><fullName>{escape(full_name)}</fullName><type>{md_type}</type></result>")
+    return _envelope("listMetadata", "".join(results))
+
+
 def read_metadata(request: Request, state) -> Response:
-    """readMetadata for ConnectedApp; other calls and types answer a fault. The caller holds state.lock."""
+    """readMetadata (ConnectedApp, the external client app OAuth types) and listMetadata (the latter); other calls and
+    types answer a fault. The caller holds state.lock."""
     try:
         root = ElementTree.fromstring(request.body)
     except ElementTree.ParseError:
@@ -65,14 +112,17 @@ def read_metadata(request: Request, state) -> Response:
     if session_id not in state.sf_sessions:
         return soap_fault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader: Illegal Session",
                           "UnexpectedErrorFault")
+    if "listMetadata" in values:
+        return _list_metadata(root, state)
     if "readMetadata" not in values:
-        return soap_fault("INVALID_OPERATION", "Only readMetadata is simulated.", "UnexpectedErrorFault")
+        return soap_fault("INVALID_OPERATION", "Only readMetadata and listMetadata are simulated.", "UnexpectedErrorFault")
     md_type = (values.get("type") or [""])[0]
+    if md_type in ECA_TYPES:
+        components = _eca_components(state, md_type)
+        records = "".join(_eca_record(md_type, name, components.get(name)) for name in values.get("fullNames", []))
+        return _envelope("readMetadata", f"<result>{records}</result>")
     if md_type != "ConnectedApp":
         return soap_fault("INVALID_TYPE", f"Unknown type name '{md_type}' specified in metadata", "UnexpectedErrorFault")
     apps = state.data["salesforce"].get("connected_apps", {})
     records = "".join(_record(name, apps.get(name)) for name in values.get("fullNames", []))
-    body = ('<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
-            f'xmlns="{MD_NS}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body><readMetadataResponse>'
-            f'<result>{records}</result></readMetadataResponse></soapenv:Body></soapenv:Envelope>')
-    return Response(200, body.encode(), {"Content-Type": "text/xml;charset=UTF-8"})
+    return _envelope("readMetadata", f"<result>{records}</result>")

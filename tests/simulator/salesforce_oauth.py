@@ -81,7 +81,8 @@ def _record(state, grant_type: str, app: str | None, username: str | None, error
 
 
 def _app_by_key(sf: dict, consumer_key: str | None):
-    for name, app in sf.get("connected_apps", {}).items():
+    apps = list(sf.get("connected_apps", {}).items()) + list(sf.get("external_client_apps", {}).items())
+    for name, app in apps:
         if consumer_key and app.get("consumer_key") == consumer_key:
             return name, app
     return None, None

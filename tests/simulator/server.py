@@ -102,7 +102,8 @@ class SimApp:
                 "salesforce_apps": {name: {"consumer_key": app.get("consumer_key"),
                                            "consumer_secret": app.get("consumer_secret"),
                                            "private_key_pem": self.salesforce_app_keys.get(name)}
-                                    for name, app in self.state.data["salesforce"].get("connected_apps", {}).items()}}
+                                    for kind in ("connected_apps", "external_client_apps")
+                                    for name, app in self.state.data["salesforce"].get(kind, {}).items()}}
 
     def secrets(self) -> list:
         """Every canary the state holds (short patched values are left out: they would match anywhere)."""
@@ -114,7 +115,9 @@ class SimApp:
             for connection in self.state.data["okta"]["connections"].values():
                 found.append(connection.get("profile", {}).get("token") or "")
             found += list(self.state.oauth_secrets)   # client assertions, DPoP proofs, access tokens
-            found += [app.get("consumer_secret") or "" for app in self.state.data["salesforce"].get("connected_apps", {}).values()]
+            sf = self.state.data["salesforce"]
+            found += [app.get("consumer_secret") or "" for kind in ("connected_apps", "external_client_apps")
+                      for app in sf.get(kind, {}).values()]
             found += list(self.state.sf_sessions)     # Salesforce session ids and OAuth access tokens
         for pem in list(self.private_keys.values()) + list(self.salesforce_app_keys.values()):
             lines = [line for line in pem.splitlines() if line and not line.startswith("-----")]
