@@ -112,6 +112,9 @@ options:
     description:
       - PEM private key whose certificate is uploaded to the admin app (JWT bearer flow, with O(sf_admin_username)).
       - Mutually exclusive with O(sf_admin_private_key_file) and O(sf_admin_consumer_secret). Never logged or returned.
+      - simple-salesforce sends the token request to C(https://{sf_domain}.salesforce.com) and names that URL as the
+        assertion's audience; Salesforce's JWT bearer flow documents C(login.salesforce.com) and C(test.salesforce.com)
+        as audiences, so keep O(sf_domain) V(login) (or V(test) for a sandbox) for this flow.
       - If not set, the value of the E(SF_ADMIN_PRIVATE_KEY) environment variable is used.
     type: str
   sf_admin_private_key_file:
