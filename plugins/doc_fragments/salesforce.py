@@ -18,9 +18,9 @@ options:
   sf_username:
     description:
       - Username of the Salesforce API user that Okta provisions with, for example V(okta.api@acme.com).
+      - Required for a login with O(sf_password); with an admin session (C(sf_admin_*)) it names the user checked.
       - If not set, the value of the E(SF_USERNAME) environment variable is used.
     type: str
-    required: true
   sf_password:
     description:
       - Password of the Salesforce API user, without the security token.
@@ -29,8 +29,8 @@ options:
       - Refused when it starts with, ends with or contains whitespace.
       - If not set, the value of the E(SF_PASSWORD) environment variable is used.
       - Never logged or returned.
+      - Required unless C(sf_auth=oauth) or an admin session (C(sf_admin_*)) checks the user without a login.
     type: str
-    required: true
   sf_security_token:
     description:
       - Security token of the Salesforce API user (Salesforce emails a new one after every password change or reset).

@@ -375,6 +375,7 @@ class CredentialsReport:
     login: dict = field(default_factory=lambda: dict(
         dict.fromkeys(("login_host", "api_version", "server", "sandbox", "password_expired", "fault")), attempted=False))
     warnings: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)   # result keys of the OAuth / admin-session run (_salesforce_oauth)
 
     @property
     def passed(self) -> bool:
@@ -414,6 +415,7 @@ class CredentialsReport:
             "user": self.user,
             "org": self.org,
             "login": self.login,
+            **self.extra,
         }
 
 

@@ -60,6 +60,75 @@ attributes:
     details:
       - The Okta options are needed only with O(app_id) or O(app_label); without them the module does not contact Okta.
 options:
+  sf_auth:
+    description:
+      - Which version of Okta's Salesforce integration the credentials are for.
+      - V(password_token) - the original version (username, password and security token). The module logs in with
+        SOAP C(login) when O(sf_password) is set, or checks the user through the admin session without any login.
+      - V(oauth) - Okta's OAuth version (the default for new Okta orgs). The module checks O(sf_consumer_key) and
+        O(sf_consumer_secret) with one request to Salesforce's OAuth token endpoint
+        (C(POST /services/oauth2/token), an authorization-code request with a code that is not valid). Salesforce
+        answers C(invalid_client_id) for an unknown key, C(invalid_client) for a wrong secret and C(invalid_grant)
+        when both are right. No user takes part, so nothing counts toward anyone's lockout.
+      - The token endpoint does not judge the callback URL (Salesforce reports a wrong one, C(redirect_uri_mismatch),
+        only to a browser at the authorization endpoint); the admin session's policy check does, and
+        RV(callback_url_checked_by) says which checked it.
+      - If not set, the value of the E(SF_AUTH) environment variable is used.
+    type: str
+    choices: [password_token, oauth]
+    default: password_token
+  sf_consumer_key:
+    description:
+      - Consumer Key of the Salesforce connected app (or external client app) that Okta's OAuth version uses.
+      - If not set, the value of the E(SF_CONSUMER_KEY) environment variable is used.
+    type: str
+  sf_consumer_secret:
+    description:
+      - Consumer Secret of that app. Never logged or returned.
+      - If not set, the value of the E(SF_CONSUMER_SECRET) environment variable is used.
+    type: str
+  sf_oauth_app_name:
+    description:
+      - API name of that connected app or external client app. With an admin session, its OAuth settings are read
+        through the Metadata API (C(readMetadata) of C(ConnectedApp); for an external client app, C(listMetadata) and
+        C(readMetadata) of C(ExtlClntAppGlobalOauthSettings), C(ExtlClntAppOauthSettings) and
+        C(ExtlClntAppOauthConfigurablePolicies)) and compared with the settings Okta's "Configure OAuth and REST
+        integration" page lists; one C(oauth_policy_*) check per setting.
+      - If not set, the value of the E(SF_OAUTH_APP_NAME) environment variable is used.
+    type: str
+  sf_admin_username:
+    description:
+      - Salesforce administrator the admin session's token is issued for (OAuth 2.0 JWT bearer flow).
+      - The admin session reads the integration user O(sf_username) (active, user type, profile permissions,
+        delegated authentication) without its password, and, with O(sf_oauth_app_name), the connected app's OAuth policy.
+      - If not set, the value of the E(SF_ADMIN_USERNAME) environment variable is used.
+    type: str
+  sf_admin_consumer_key:
+    description:
+      - Consumer key of the admin session's connected app or external client app. Setting any C(sf_admin_*) option
+        opens the admin session.
+      - If not set, the value of the E(SF_ADMIN_CONSUMER_KEY) environment variable is used.
+    type: str
+  sf_admin_private_key:
+    description:
+      - PEM private key whose certificate is uploaded to the admin app (JWT bearer flow, with O(sf_admin_username)).
+      - Mutually exclusive with O(sf_admin_private_key_file) and O(sf_admin_consumer_secret). Never logged or returned.
+      - simple-salesforce sends the token request to C(https://{sf_domain}.salesforce.com) and names that URL as the
+        assertion's audience; Salesforce's JWT bearer flow documents C(login.salesforce.com) and C(test.salesforce.com)
+        as audiences, so keep O(sf_domain) V(login) (or V(test) for a sandbox) for this flow.
+      - If not set, the value of the E(SF_ADMIN_PRIVATE_KEY) environment variable is used.
+    type: str
+  sf_admin_private_key_file:
+    description:
+      - Path of that PEM private key on the host that runs the module, instead of O(sf_admin_private_key).
+      - If not set, the value of the E(SF_ADMIN_PRIVATE_KEY_FILE) environment variable is used.
+    type: path
+  sf_admin_consumer_secret:
+    description:
+      - Consumer secret of the admin app, for the OAuth 2.0 client credentials flow (the token is issued for the app's
+        Run As user). That flow works only on the org's My Domain, so set O(sf_domain) to it. Never logged or returned.
+      - If not set, the value of the E(SF_ADMIN_CONSUMER_SECRET) environment variable is used.
+    type: str
   app_id:
     description:
       - Id of the Okta Salesforce app (C(0oa...)) whose instance type the org is compared with (check C(org_type_matches_app)).
@@ -95,6 +164,16 @@ notes:
     (public, documented; scope C(okta.apps.read)).
   - The Okta option O(org_url) is not required by this module (it is when O(app_id) or O(app_label) is set).
   - Requires the Python libraries C(requests) and C(simple-salesforce) on the host that runs the module.
+  - The admin session logs in through simple-salesforce's C(SalesforceLogin) (JWT bearer or client credentials
+    flow), then uses the same describes and SOQL queries as the login path, looking the user up by O(sf_username),
+    and the Metadata API's C(readMetadata) for the connected app. All public, documented Salesforce APIs; read-only.
+  - "With O(sf_auth=oauth) the checks are: C(consumer_key), C(consumer_secret); with an admin session also
+    C(admin_session), C(user_found), C(user_active), C(standard_user), C(api_enabled_on_profile),
+    C(manage_users_on_profile), C(delegated_auth_off), and with O(sf_oauth_app_name) C(oauth_policy_callback_url),
+    C(oauth_policy_scopes), C(oauth_policy_secret_for_web_server_flow), C(oauth_policy_secret_for_refresh_token_flow),
+    C(oauth_policy_permitted_users), C(oauth_policy_refresh_token_policy), C(oauth_policy_pkce) (a PKCE mismatch only
+    warns: Okta's guides differ on it)."
+  - The OAuth probe and the admin session send no login of the integration user (RV(login.attempted) stays false).
 requirements:
   - requests
   - simple-salesforce >= 1.12.8
@@ -143,6 +222,32 @@ EXAMPLES = r"""
     sf_security_token: "{{ vault_sf_security_token }}"
     sf_ca_path: /etc/pki/tls/certs/proxy-ca.pem
     sf_timeout: 60
+
+- name: Okta's OAuth version - check the consumer key and secret (no user, no login), every day if you like
+  idm.okta_salesforce.okta_sf_credentials_test:
+    sf_auth: oauth
+    sf_consumer_key: "{{ vault_sf_consumer_key }}"
+    sf_consumer_secret: "{{ vault_sf_consumer_secret }}"
+    sf_domain: acme.my
+
+- name: OAuth version with an admin session - also the integration user and the connected app's OAuth policy
+  idm.okta_salesforce.okta_sf_credentials_test:
+    sf_auth: oauth
+    sf_consumer_key: "{{ vault_sf_consumer_key }}"
+    sf_consumer_secret: "{{ vault_sf_consumer_secret }}"
+    sf_oauth_app_name: Okta_Provisioning
+    sf_username: okta.api@acme.com
+    sf_admin_username: admin@acme.com
+    sf_admin_consumer_key: "{{ vault_sf_admin_consumer_key }}"
+    sf_admin_private_key_file: /etc/ansible/keys/sf-admin.pem
+    sf_domain: acme.my
+
+- name: Password + token version, the user's profile checked without its password (no login as the user)
+  idm.okta_salesforce.okta_sf_credentials_test:
+    sf_username: okta.api@acme.com
+    sf_domain: acme.my
+    sf_admin_consumer_key: "{{ vault_sf_admin_consumer_key }}"
+    sf_admin_consumer_secret: "{{ vault_sf_admin_consumer_secret }}"
 """
 
 RETURN = r"""
@@ -223,6 +328,28 @@ org:
       description: Salesforce instance name.
       type: str
       sample: NA224
+auth:
+  description: The integration version the test ran for (O(sf_auth)).
+  returned: with O(sf_auth=oauth) or an admin session
+  type: str
+  sample: oauth
+callback_url_checked_by:
+  description:
+    - What checked the connected app's callback URL - C(admin_session) (the policy check), C(token_endpoint) (should
+      Salesforce ever answer C(redirect_uri_mismatch) to the probe), or null (not checked; a warning says so).
+  returned: with O(sf_auth=oauth) or an admin session
+  type: str
+  sample: admin_session
+oauth_app:
+  description: The app whose OAuth policy was compared (O(sf_oauth_app_name)) and its kind, C(connected_app) or C(external_client_app).
+  returned: when the admin session read it
+  type: dict
+  sample: {name: Okta_Provisioning, kind: connected_app}
+admin_session:
+  description: The admin session - C(flow) (C(jwt_bearer) or C(client_credentials), null without one) and C(opened). Its token is never returned.
+  returned: with O(sf_auth=oauth) or an admin session
+  type: dict
+  sample: {flow: jwt_bearer, opened: true}
 login:
   description: The SOAP login. The session id is never returned.
   returned: success or failed check
@@ -296,7 +423,15 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce im
     login_endpoint,
     tls_verify_setting,
 )
-from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import run_credentials_test
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_checks import (
+    org_type_matches_app_check,
+    run_credentials_test,
+)
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._salesforce_oauth import (
+    OAUTH_ARGUMENT_SPEC,
+    run_oauth_and_admin_test,
+    uses_admin_or_oauth,
+)
 
 
 def okta_app_to_compare(module):
@@ -323,8 +458,17 @@ def test_credentials(module):
         warnings.append("sf_validate_certs is false: Salesforce's TLS certificate is not checked, so the password and "
                         "security token can be intercepted. Use sf_ca_path for a private CA instead.")
 
-    app = okta_app_to_compare(module)
-    report = run_credentials_test(params, okta_app=app)
+    if uses_admin_or_oauth(params):
+        app = okta_app_to_compare(module)
+        report = run_oauth_and_admin_test(params)
+        if app is not None:
+            report.checks.append(org_type_matches_app_check(report.org["is_sandbox"], app))
+    else:
+        if not params["sf_username"] or not params["sf_password"]:
+            raise InputError("sf_username and sf_password are required for sf_auth password_token, unless an admin "
+                             "session (sf_admin_*) checks the user without its password.")
+        app = okta_app_to_compare(module)
+        report = run_credentials_test(params, okta_app=app)
     result = dict(report.as_result(), changed=False)
     if app is not None:
         summary = app_summary(module.client, app)
@@ -337,7 +481,7 @@ def test_credentials(module):
         warnings += [f"Salesforce check {check.name} failed: {check.detail} Remedy: {check.remedy}" for check in report.failures]
     result["warnings"] = warnings
     if not report.passed and fail_on == "fail":
-        raise CollectionError(report.summary(params["sf_username"]), **result)
+        raise CollectionError(report.summary(params["sf_username"] or params["sf_consumer_key"] or ""), **result)
     return result
 
 
@@ -345,6 +489,7 @@ def main():
     module = OktaModule(
         argument_spec=dict(
             SALESFORCE_ARGUMENT_SPEC,
+            **OAUTH_ARGUMENT_SPEC,
             app_id=dict(type="str"),
             app_label=dict(type="str"),
             fail_on=dict(type="str", default="fail", choices=["fail", "warn", "never"]),

@@ -55,9 +55,11 @@ def test_rotate_shares_the_connection_app_and_salesforce_options_of_main():
 
 def test_secrets_are_no_log():
     options = argument_specs()["main"]["options"]
-    secrets = {name for name in options if re.search(r"(api_token|private_key|salesforce_password|security_token)$", name)}
+    secrets = {name for name in options
+               if re.search(r"(api_token|private_key|salesforce_password|security_token|consumer_secret)$", name)}
     assert secrets == {"okta_sf_api_token", "okta_sf_private_key", "okta_sf_salesforce_password",
-                       "okta_sf_salesforce_security_token"}
+                       "okta_sf_salesforce_security_token", "okta_sf_consumer_secret", "okta_sf_admin_private_key",
+                       "okta_sf_admin_consumer_secret"}
     for name in secrets:
         assert options[name].get("no_log") is True, name
 

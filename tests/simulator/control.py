@@ -15,6 +15,19 @@ def _error(status: int, message: str) -> Response:
     return json_response(status, {"error": message})
 
 
+def salesforce_counts(state) -> dict:
+    """Salesforce logins (each counts toward the user's lockout) and OAuth token requests (which do not), by kind."""
+    with state.lock:
+        sf = state.data["salesforce"]
+        logins, grants = {}, {}
+        for entry in sf.get("login_history", []):
+            logins[entry["channel"]] = logins.get(entry["channel"], 0) + 1
+        for entry in sf.get("token_requests", []):
+            grants[entry["grant_type"]] = grants.get(entry["grant_type"], 0) + 1
+        return {"logins": sum(logins.values()), "logins_by_channel": logins,
+                "token_requests": sum(grants.values()), "token_requests_by_grant_type": grants}
+
+
 def handle(app, req: Request) -> Response:
     route = (req.method, req.path.rstrip("/"))
     try:
@@ -61,6 +74,8 @@ def handle(app, req: Request) -> Response:
         if route == ("POST", "/_sim/okta/consent"):
             # The admin's browser: "Authenticate with Salesforce.com", sign in, allow.
             return json_response(200, give_consent(app.state, (body or {})["app_id"]))
+        if route == ("GET", "/_sim/salesforce_counts"):
+            return json_response(200, salesforce_counts(app.state))
         if route == ("GET", "/_sim/info"):
             return json_response(200, app.info())
     except (ValueError, KeyError, IndexError, TypeError) as exc:

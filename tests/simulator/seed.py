@@ -239,6 +239,9 @@ def sf_id(prefix: str, name: str) -> str:
 def normalise_salesforce(sf: dict) -> dict:
     """Fill defaults and ids of users, profiles and permission sets (also after a test patches one in)."""
     sf.setdefault("login_history", [])
+    sf.setdefault("token_requests", [])      # OAuth token endpoint requests (salesforce_oauth.py): not logins
+    sf.setdefault("connected_apps", {})
+    sf.setdefault("external_client_apps", {})
     for username, user in sf.setdefault("users", {}).items():
         for key, value in SF_USER_DEFAULTS.items():
             user.setdefault(key, copy.deepcopy(value))
@@ -267,7 +270,9 @@ def _salesforce_state(sf_seed: dict) -> dict:
     return normalise_salesforce({"org": org, "profiles": copy.deepcopy(sf_seed.get("profiles", {})),
                                  "permission_sets": copy.deepcopy(sf_seed.get("permission_sets", {})),
                                  "roles": copy.deepcopy(sf_seed.get("roles", {})),
-                                 "users": copy.deepcopy(sf_seed.get("users") or {})})
+                                 "users": copy.deepcopy(sf_seed.get("users") or {}),
+                                 "connected_apps": copy.deepcopy(sf_seed.get("connected_apps") or {}),
+                                 "external_client_apps": copy.deepcopy(sf_seed.get("external_client_apps") or {})})
 
 
 def dump_json(state: dict) -> str:

@@ -13,7 +13,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import control, okta_api, salesforce_api
+from . import control, okta_api, salesforce_api, salesforce_metadata, salesforce_oauth
 from .config import SimConfig
 from .faults import FaultInjector
 from .ledger import WriteLedger
@@ -80,6 +80,7 @@ class SimApp:
         self.url = ""
         self.ca_path = ""
         self.private_keys = install_client_keys(self.state)
+        self.salesforce_app_keys = salesforce_oauth.install_app_keys(self.state)
 
     def validate(self, kind: str, body) -> None:
         validate(kind, body)
@@ -87,6 +88,7 @@ class SimApp:
     def reset(self, seed=None) -> None:
         self.state.reset(self.initial_seed if seed is None else seed)
         self.private_keys = install_client_keys(self.state)
+        self.salesforce_app_keys = salesforce_oauth.install_app_keys(self.state)
         self.config.reset()
         self.clear_fault_counts()
 
@@ -107,7 +109,12 @@ class SimApp:
         return {"url": self.url, "ca_path": str(self.ca_path), "api_token": (okta["api_tokens"] or [None])[0],
                 "oauth_client_id": client.get("client_id"), "oauth_key_id": client.get("key_id"),
                 "oauth_private_key_pem": self.private_keys.get(client.get("client_id")),
-                "oauth_clients": clients, "secrets": self.secrets()}
+                "oauth_clients": clients, "secrets": self.secrets(),
+                "salesforce_apps": {name: {"consumer_key": app.get("consumer_key"),
+                                           "consumer_secret": app.get("consumer_secret"),
+                                           "private_key_pem": self.salesforce_app_keys.get(name)}
+                                    for kind in ("connected_apps", "external_client_apps")
+                                    for name, app in self.state.data["salesforce"].get(kind, {}).items()}}
 
     def secrets(self) -> list:
         """Every canary the state holds (short patched values are left out: they would match anywhere)."""
@@ -120,7 +127,11 @@ class SimApp:
                 found.append(connection.get("profile", {}).get("token") or "")
                 found.append(connection.get("profile", {}).get("clientSecret") or "")
             found += list(self.state.oauth_secrets)   # client assertions, DPoP proofs, access tokens
-        for pem in self.private_keys.values():
+            sf = self.state.data["salesforce"]
+            found += [app.get("consumer_secret") or "" for kind in ("connected_apps", "external_client_apps")
+                      for app in sf.get(kind, {}).values()]
+            found += list(self.state.sf_sessions)     # Salesforce session ids and OAuth access tokens
+        for pem in list(self.private_keys.values()) + list(self.salesforce_app_keys.values()):
             lines = [line for line in pem.splitlines() if line and not line.startswith("-----")]
             found += [pem] + lines[:1] + lines[len(lines) // 2: len(lines) // 2 + 1] + lines[-2:-1]
         return sorted({s for s in found if isinstance(s, str) and len(s) >= 8})
@@ -144,6 +155,10 @@ class SimApp:
                 return self._finish(req, injected, family)
             req.handled = True
             with self.state.lock:
+                if req.path.rstrip("/") == "/services/oauth2/token":
+                    return self._finish(req, salesforce_oauth.token(req, self.state), family)
+                if req.path.startswith("/services/Soap/m/"):
+                    return self._finish(req, salesforce_metadata.read_metadata(req, self.state), family)
                 if req.path.startswith("/services/Soap/"):
                     return self._finish(req, salesforce_api.soap_login(req, self.state), family)
                 return self._finish(req, salesforce_api.rest(req, self.state), family)

@@ -170,6 +170,21 @@ class Simulator:
         return [entry for entry in history if (username is None or entry["username"].lower() == username.lower())
                 and (channel is None or entry["channel"] == channel)]
 
+    def salesforce_token_requests(self, grant_type: str | None = None) -> list:
+        """Requests to Salesforce's OAuth token endpoint ({time, grant_type, app, username, status, error}), oldest
+        first. They are not logins: salesforce_logins() does not list them."""
+        history = self.state()["salesforce"].get("token_requests", [])
+        return [entry for entry in history if grant_type is None or entry["grant_type"] == grant_type]
+
+    def salesforce_counts(self) -> dict:
+        """{logins, logins_by_channel, token_requests, token_requests_by_grant_type} (control API /_sim/salesforce_counts)."""
+        return self._control("GET", "salesforce_counts")
+
+    @property
+    def salesforce_apps(self) -> dict:
+        """Connected app name -> {consumer_key, consumer_secret, private_key_pem (JWT apps)} of the seeded org."""
+        return self._info["salesforce_apps"]
+
     def configure(self, **changes) -> dict:
         """rate_limit={...}, faults={...}, published_api_only=bool, token_lifetime=seconds."""
         return self._control("POST", "config", changes)

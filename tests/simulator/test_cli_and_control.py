@@ -49,6 +49,7 @@ def test_patch_by_login_reset_and_log(tmp_path):
         assert len(state["okta"]["users"]) == 301
         assert state["salesforce"]["users"]["okta.api@acme.com"]["password"] != "Canary-rotated-password-1"
         keys = [client["private_key_pem"] for client in sim.oauth_clients.values()]   # every seeded service app's
+        keys += [app["private_key_pem"] for app in sim.salesforce_apps.values() if app["private_key_pem"]]   # JWT apps
         not_key = [s for s in sim.secrets if not any(s in key for key in keys)]
         assert not_key and all("canary" in s.lower() for s in not_key)
         sim.clear_log()
