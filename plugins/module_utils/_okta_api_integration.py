@@ -341,6 +341,25 @@ def _send_reading_back(client, app_id, action, send, applied):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def _post_connection(client, app_id, body, current, assumed, rejected_as=None, version=None):
+    """One POST of the API integration with ``activate=true``; the state it answers (`assumed` when the answer has
+    none). With `rejected_as` (the password version), a 400 naming a Salesforce fault is CredentialsRejected. A
+    refusal `not_exposed` recognises from an org that answered UNKNOWN, or a 403/404/501, is the published-API-only
+    case (with `version`'s Admin Console steps)."""
+    try:
+        answer = client.post(CONNECTION_PATH.format(app_id=app_id), json=body, params={"activate": "true"},
+                             idempotent=False)
+    except OktaApiError as error:
+        if rejected_as and error.status == 400 and salesforce_fault_code(error):
+            raise _credentials_rejected(error, rejected_as) from None
+        if not_exposed(error) and (not current.exposed or error.status != 400):
+            raise published_api_only(client.org_url, app_id, error, refusal_text(error, "the API-integration call"),
+                                     version=version) from None
+        raise
+    state = _state_from_body(answer)
+    return assumed if state.status is None else state
+
+
 def save_connection(client, app_id, username, secret, allow_push_null_values, current):
     """POST the API integration with ``activate=true``: Okta tests the credentials against Salesforce.
 
@@ -361,20 +380,8 @@ def save_connection(client, app_id, username, secret, allow_push_null_values, cu
     }}
 
     def send():
-        try:
-            answer = client.post(CONNECTION_PATH.format(app_id=app_id), json=body, params={"activate": "true"},
-                                 idempotent=False)
-        except OktaApiError as error:
-            if error.status == 400 and salesforce_fault_code(error):
-                raise _credentials_rejected(error, username) from None
-            if not_exposed(error) and (not current.exposed or error.status != 400):
-                raise published_api_only(client.org_url, app_id, error,
-                                         refusal_text(error, "the API-integration call")) from None
-            raise
-        state = _state_from_body(answer)
-        if state.status is None:
-            state = ConnectionState("ENABLED", "TOKEN", username, push_null)
-        return state
+        return _post_connection(client, app_id, body, current, ConnectionState("ENABLED", "TOKEN", username, push_null),
+                                rejected_as=username)
 
     def shows_the_save(state):
         return (state.enabled and (state.username or "").lower() == username.lower()
@@ -402,18 +409,8 @@ def save_oauth_connection(client, app_id, consumer_key, consumer_secret, current
     }}
 
     def send():
-        try:
-            answer = client.post(CONNECTION_PATH.format(app_id=app_id), json=body, params={"activate": "true"},
-                                 idempotent=False)
-        except OktaApiError as error:
-            if not_exposed(error) and (not current.exposed or error.status != 400):
-                raise published_api_only(client.org_url, app_id, error,
-                                         refusal_text(error, "the API-integration call"), version=versions.OAUTH) from None
-            raise
-        state = _state_from_body(answer)
-        if state.status is None:
-            state = ConnectionState("ENABLED", "OAUTH2", consumer_key=consumer_key)
-        return state
+        return _post_connection(client, app_id, body, current, ConnectionState("ENABLED", "OAUTH2", consumer_key=consumer_key),
+                                version=versions.OAUTH)
 
     def shows_the_save(state):
         return state.version == versions.OAUTH and state.consumer_key == consumer_key and state.status == "ENABLED"

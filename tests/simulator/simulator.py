@@ -211,6 +211,7 @@ class Simulator:
         """Make `count` users disagree between Okta and Salesforce in one way (salesforce_provisioning.DRIFT_KINDS);
         returns the keys changed (app usernames, or new Salesforce usernames for unassigned_in_okta)."""
         return self._control("POST", "sync_drift", {"app_id": app_id, "kind": kind, "count": count})["keys"]
+
     def give_consent(self, app_id: str) -> dict:
         """What the admin's browser does for the OAuth version: "Authenticate with Salesforce.com", sign in, allow."""
         return self._control("POST", "okta/consent", {"app_id": app_id})

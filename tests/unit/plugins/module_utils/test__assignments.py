@@ -610,6 +610,8 @@ def test_a_bad_max_removals_is_refused_with_what_to_give(bad):
     with pytest.raises(AssignmentInputError, match="max_removals must be a count"):
         run(okta, users=[{"login": "user0001@acme.com"}], max_removals=bad)
     assert okta.log == []
+
+
 def test_the_assignment_lists_and_the_schema_are_read_at_the_same_time():
     """They do not depend on each other: reading them one after the other only delays the first write."""
     okta = FakeOkta(users=5)
