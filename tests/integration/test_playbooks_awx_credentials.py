@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.ansible_env import REPO
 from tests.integration.test_assignment_helpers import app_groups
 from tests.integration.test_awx_helpers import inject
 from tests.integration.test_provisioning_helpers import API_USER, connection, sf_user
