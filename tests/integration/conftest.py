@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from tests.ansible_env import ANSIBLE_PLAYBOOK, REPO, ansible_env, ensure_collection_link
+from tests.canaries import find_secrets, hide_secrets  # noqa: F401  (the harness's scan; tests import it from here)
 from tests.playbook_checks import EscapedExceptionError, escaped_exceptions, read_results
 from tests.simulator import Simulator
 
@@ -41,19 +42,6 @@ class PlaybookRun:
     @property
     def output(self) -> str:
         return self.stdout + self.stderr + json.dumps(self.results, default=str)
-
-
-def find_secrets(text: str, secrets) -> list:
-    """The canaries that occur in `text` (each also checked without its PEM framing)."""
-    return [s for s in secrets if s and s in text]
-
-
-def hide_secrets(text: str, secrets) -> str:
-    """`text` with every canary replaced, fit for a test's failure message."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<canary>")
-    return text
 
 
 def play_for(tasks, sim: Simulator, extra_play: dict | None = None) -> list:

@@ -108,6 +108,7 @@ class SimApp:
             for connection in self.state.data["okta"]["connections"].values():
                 found.append(connection.get("profile", {}).get("token") or "")
             found += list(self.state.oauth_secrets)   # client assertions, DPoP proofs, access tokens
+            found += list(self.state.sf_sessions)     # Salesforce session ids the SOAP login issued
         for pem in self.private_keys.values():
             lines = [line for line in pem.splitlines() if line and not line.startswith("-----")]
             found += [pem] + lines[:1] + lines[len(lines) // 2: len(lines) // 2 + 1] + lines[-2:-1]
