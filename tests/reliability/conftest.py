@@ -7,12 +7,14 @@ secret canaries, and counts what it scanned. The figures are printed at the end 
 """
 from __future__ import annotations
 
+import collections
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import _collection_link, find_secrets, run_playbook, simulator  # noqa: F401  pylint: disable=unused-import
+from tests.canaries import FORMS, find_leaks
+from tests.integration.conftest import _collection_link, run_playbook, simulator  # noqa: F401  pylint: disable=unused-import
 from tests.reliability import figures
 
 # Files the test itself hands to ansible-playbook (they hold the secrets on purpose): not outputs.
@@ -65,8 +67,12 @@ def play(simulator, run_playbook, tmp_path):  # pylint: disable=redefined-outer-
         known.update(extra_secrets)
         outputs = [result.stdout, result.stderr, json.dumps(result.results, default=str)]
         outputs += [path.read_bytes().decode("utf-8", "replace") for path in _written_files(tmp_path, scanned)]
-        leaked = sorted({secret for text in outputs for secret in find_secrets(text, known)})
-        figures.add(outputs_scanned=len(outputs), secrets_found=len(leaked))
+        leaks = {leak for text in outputs for leak in find_leaks(text, known)}
+        leaked = sorted({secret for secret, _form in leaks})
+        forms = collections.Counter(form for _secret, form in leaks)
+        loud = options.get("verbosity", 0) >= 4 and options.get("diff")
+        figures.add(outputs_scanned=len(outputs), outputs_scanned_vvvv=len(outputs) if loud else 0,
+                    **{f"secrets_{form}": forms[form] for form in FORMS})
         assert not leaked, f"{len(leaked)} secret canaries leaked into the output or files of ansible-playbook"
         return result
 
@@ -74,7 +80,8 @@ def play(simulator, run_playbook, tmp_path):  # pylint: disable=redefined-outer-
 
 
 def pytest_terminal_summary(terminalreporter):
-    line = figures.summary_line()
-    if line:
+    lines = figures.summary_lines()
+    if lines:
         terminalreporter.write_sep("=", "reliability figures")
-        terminalreporter.write_line(line)
+        for line in lines:
+            terminalreporter.write_line(line)
