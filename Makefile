@@ -15,12 +15,13 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv collection demo test test-unit test-floors test-repo test-sanity test-integration bench docs clean
+.PHONY: help venv collection demo test test-unit test-floors test-repo test-sanity test-integration test-planted bench docs clean
 
 help:
 	@echo "make demo   - start the simulator and run the collection against it"
 	@echo "make test   - unit tests (also with the lowest library versions requirements.txt allows), repository checks,"
-	@echo "              ansible-test sanity, integration tests (real ansible-playbook)"
+	@echo "              ansible-test sanity, integration tests (real ansible-playbook), planted bugs"
+	@echo "make test-planted - plant each bug of tests/planted_bugs/bugs.py in a copy and show the suite catches it"
 	@echo "make bench  - benchmarks against the simulator (JSON lines)"
 	@echo "make docs   - regenerate docs/reference/ from the modules' and role's documentation"
 
@@ -46,7 +47,7 @@ $(COLL_LINK):
 demo: venv collection
 	$(PY) -m tests.demo
 
-test: test-unit test-floors test-repo test-sanity test-integration
+test: test-unit test-floors test-repo test-sanity test-integration test-planted
 
 test-unit: venv collection
 	$(PYTEST) -q tests/unit tests/simulator
@@ -74,6 +75,12 @@ test-repo: venv collection
 
 test-integration: venv collection
 	$(PYTEST) -q tests/integration tests/reliability
+
+# Proof that the suite can fail: each planted bug (a write in check mode, a secret in an error message, a
+# swallowed exception, no read-back after a lost answer, ...) applied alone to a copy of the collection, and
+# the tests that must catch it run there; fails if any bug is not caught. Nothing is planted in plugins/ here.
+test-planted: venv collection
+	$(PY) -m tests.planted_bugs
 
 # ansible-test sanity (all tests, no ignore files) on a copy under ansible_collections/<ns>/<name>,
 # then antsibull-changelog lint. One test: make test-sanity SANITY_ARGS="--test validate-modules"

@@ -67,6 +67,8 @@ def run_tests(copy: Path, tests) -> tuple:
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests], cwd=copy,
                           env=env, capture_output=True, text=True, check=False)
     failed = [line for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    # The first assertion line says why (pytest's "E   ..." lines).
+    failed += [line.strip() for line in proc.stdout.splitlines() if line.startswith("E   ")][:1]
     if proc.returncode not in (0, 1):
         failed.append((proc.stdout + proc.stderr)[-1500:])
     return proc.returncode, time.monotonic() - started, failed
@@ -106,6 +108,8 @@ def main(argv=None) -> int:
                 caught.append(bug.name)
                 first = failed[0].split(" - ")[0] if failed else "a test failed"
                 print(f"CAUGHT     {bug.name} ({seconds:.0f} s): {first}", flush=True)
+                if len(failed) > 1:
+                    print(f"           {failed[-1][:300]}", flush=True)
             else:
                 missed.append(bug.name)
                 outcome = "the tests passed" if code == 0 else f"pytest could not run them (exit {code})"

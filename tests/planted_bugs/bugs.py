@@ -33,8 +33,8 @@ BUGS = (
         name="write in check mode",
         why="an audit in check mode enables provisioning on the org it audits",
         edits=(Edit(PROVISIONING,
-                    "        if not self.check_mode:\n            self._apply()\n",
-                    "        self._apply()\n"),),
+                    "        if not self.check_mode:\n            self._apply_saying_what_was_written()\n",
+                    "        self._apply_saying_what_was_written()\n"),),
         tests=("tests/integration/test_provisioning.py::test_check_mode_then_enable_then_nothing_to_do",),
     ),
     Bug(
