@@ -65,7 +65,8 @@ def run_batch(simulator, play, cases, extra_vars, extra_secrets=()):
     unchanged = org_state(simulator) == before
     passed = [name for name, problem in verdicts.items() if problem is None] if not writes and unchanged else []
     figures.add(bad_input_tried=len(cases), bad_input_passed=len(passed))
-    assert {name: problem for name, problem in verdicts.items() if problem} == {}
+    problems = [f"{name}: {problem}" for name, problem in verdicts.items() if problem]
+    assert not problems, f"{len(problems)} case(s) did not behave:\n" + "\n".join(problems)
     assert writes == []
     assert unchanged, "a case changed the org's state"
     return run
@@ -127,3 +128,17 @@ def test_role_variables_with_mistakes(simulator, play, tmp_path, inputs_dir):
     assert problems == {}
     assert writes == []
     assert unchanged, "a case changed the org's state"
+
+
+def test_pasted_values_list_mistakes_and_unusual_secrets(simulator, play, inputs_dir):
+    """Values pasted with what surrounds them, lists with a user twice or a group name two groups share; and
+    secrets holding & < > % " ' and non-ASCII letters, which are no mistake and must work as given."""
+    seed = seed_with_users(30)
+    seed["okta"]["groups"] += [{"name": "Marketing", "description": "Marketing (Okta)"},
+                               {"name": "Marketing", "description": "Marketing (imported from AD)"}]
+    simulator.reset(seed=seed)
+    (inputs_dir / "not-a-cert.pem").write_text("this is the password file, not a certificate\n")
+    users = simulator.state()["okta"]["users"]
+    user0001 = next(uid for uid, user in users.items() if user["profile"]["login"] == "user0001@acme.com")
+    cases = catalogue.pasted_value_cases() + catalogue.list_mistake_cases() + catalogue.unusual_secret_cases()
+    run_batch(simulator, play, cases, dict(case_vars(simulator, inputs_dir), api_token=simulator.api_token, user0001_id=user0001))

@@ -552,3 +552,14 @@ def test_a_plain_http_server_that_drops_the_connection_is_still_retried(fake_tim
                 client.get("/api/v1/apps")
     assert client.calls == {"GET": 3}
     assert "gave up after 3 attempts" in str(caught.value) and "TLS" not in str(caught.value)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"timeout": 0}, ("timeout must be a number of seconds above 0, not 0",)),
+    ({"timeout": -5}, ("timeout must be", "not -5")),
+    ({"max_retries": -1}, ("max_retries must be 0 or more, not -1",)),
+])
+def test_a_timeout_or_max_retries_out_of_range_is_refused_not_corrected(options, words):
+    with pytest.raises(OktaConfigError) as raised:
+        OktaClient("https://acme.okta.com", api_token="00canary-token-1234", **options)
+    assert all(word in str(raised.value) for word in words), str(raised.value)
