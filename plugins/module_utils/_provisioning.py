@@ -356,11 +356,13 @@ class ProvisioningReconciler:
         try:
             self._apply()
         except CollectionError as error:
+            left = [step for step in planned if step not in self.written]
             if self.written:
-                left = [step for step in planned if step not in self.written]
                 error.args = (f"{error} Written before this failure: {', '.join(self.written)}. Not written: "
                               f"{', '.join(left) or 'nothing else was planned'}. Fix the cause and run the task again: "
                               "it writes only what still differs.",)
+            elif left:
+                error.args = (f"{error} Nothing was written to Okta (planned: {', '.join(left)}).",)
             raise
 
     def _apply(self):

@@ -27,6 +27,7 @@ class Bug:
 PROVISIONING = "plugins/module_utils/_provisioning.py"
 API_INTEGRATION = "plugins/module_utils/_okta_api_integration.py"
 MODULE_SHELL = "plugins/module_utils/_okta_module.py"
+TRANSPORT = "plugins/module_utils/_transport.py"
 
 BUGS = (
     Bug(
@@ -67,6 +68,21 @@ BUGS = (
                     "        if attempt == 2:\n"
                     "            raise lost\n"),),
         tests=("tests/unit/plugins/module_utils/test__okta_api_integration.py",),
+    ),
+    Bug(
+        name="a failure half-way hides what was written",
+        why="an admin whose role lost its write permission mid-run cannot tell what Okta already holds",
+        edits=(Edit(PROVISIONING,
+                    "            if self.written:\n                error.args = (",
+                    "            if False:\n                error.args = ("),),
+        tests=("tests/reliability/test_bad_input.py::"
+               "test_a_read_only_admin_token_stops_cleanly_and_says_what_was_and_was_not_written",),
+    ),
+    Bug(
+        name="TLS advice that cannot help",
+        why="a certificate for another host name, or an expired one, is met with 'set ca_path', which cannot fix it",
+        edits=(Edit(TRANSPORT, "        kind = _tls_kind(error)\n", "        kind = \"tls\"\n"),),
+        tests=("tests/unit/plugins/module_utils/test__transport.py",),
     ),
     # "removals before adds" (okta_app_assignment's exclusive): the write order is being rewritten in
     # _assignment_writes.py; its entry follows that code (see the report of issue 12).
