@@ -6,6 +6,7 @@ own fail_json (tests/playbook_checks.py); a run that shows either fails the test
 """
 from __future__ import annotations
 
+import collections
 import json
 import os
 import subprocess
@@ -16,8 +17,9 @@ import pytest
 import yaml
 
 from tests.ansible_env import ANSIBLE_PLAYBOOK, REPO, ansible_env, ensure_collection_link
-from tests.canaries import find_secrets, hide_secrets  # noqa: F401  (the harness's scan; tests import it from here)
+from tests.canaries import FORMS, find_leaks, find_secrets, hide_secrets  # noqa: F401  (tests import find_secrets from here)
 from tests.playbook_checks import EscapedExceptionError, escaped_exceptions, read_results
+from tests.reliability import figures
 from tests.simulator import Simulator
 
 DEFAULT_SEED = REPO / "tests" / "simulator" / "seeds" / "default.yaml"
@@ -64,6 +66,13 @@ def play_for(tasks, sim: Simulator, extra_play: dict | None = None) -> list:
     return [play]
 
 
+def count_scan(outputs: int, leaks, loud: bool) -> None:
+    """Add a canary scan to the suite's figures: outputs read (at -vvvv --diff or not), leaks by form."""
+    forms = collections.Counter(form for _secret, form in leaks)
+    figures.add(outputs_scanned=outputs, outputs_scanned_vvvv=outputs if loud else 0,
+                **{f"secrets_{form}": forms[form] for form in FORMS})
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _collection_link():
     ensure_collection_link()
@@ -107,8 +116,9 @@ def run_playbook(simulator, tmp_path):
         proc = subprocess.run(cmd, cwd=workdir, env=run_env, capture_output=True, text=True, timeout=900, check=False)
         run_result = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, read_results(results_file))
         if scan_secrets:
-            leaked = find_secrets(run_result.output, list(simulator.secrets) + list(extra_secrets))
-            assert not leaked, f"secret canaries leaked into ansible-playbook output: {len(leaked)} found"
+            leaks = find_leaks(run_result.output, list(simulator.secrets) + list(extra_secrets))
+            count_scan(1, leaks, loud=verbosity >= 4 and diff)
+            assert not leaks, f"secret canaries leaked into ansible-playbook output: {len(leaks)} found"
         escaped = escaped_exceptions(run_result.results)
         if escaped:
             secrets = list(simulator.secrets) + list(extra_secrets)

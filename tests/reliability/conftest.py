@@ -3,19 +3,17 @@
 The fixtures `simulator` and `run_playbook` are the integration harness's (tests/integration/conftest.py).
 `play` wraps `run_playbook` (which fails a run in which an exception escaped a module): it also
 writes Ansible's log file, scans it and every other file the run left in the test's directory for the
-secret canaries, and counts what it scanned. The figures are printed at the end of the pytest run.
+secret canaries, and counts what it scanned. The figures are printed at the end of the pytest run (tests/conftest.py).
 """
 from __future__ import annotations
 
-import collections
 import json
 from pathlib import Path
 
 import pytest
 
-from tests.canaries import FORMS, find_leaks
-from tests.integration.conftest import _collection_link, run_playbook, simulator  # noqa: F401  pylint: disable=unused-import
-from tests.reliability import figures
+from tests.canaries import find_leaks
+from tests.integration.conftest import _collection_link, count_scan, run_playbook, simulator  # noqa: F401  pylint: disable=unused-import
 
 # Files the test itself hands to ansible-playbook (they hold the secrets on purpose): not outputs.
 INPUT_DIRS = ("sim", "inputs")
@@ -69,19 +67,9 @@ def play(simulator, run_playbook, tmp_path):  # pylint: disable=redefined-outer-
         outputs += [path.read_bytes().decode("utf-8", "replace") for path in _written_files(tmp_path, scanned)]
         leaks = {leak for text in outputs for leak in find_leaks(text, known)}
         leaked = sorted({secret for secret, _form in leaks})
-        forms = collections.Counter(form for _secret, form in leaks)
-        loud = options.get("verbosity", 0) >= 4 and options.get("diff")
-        figures.add(outputs_scanned=len(outputs), outputs_scanned_vvvv=len(outputs) if loud else 0,
-                    **{f"secrets_{form}": forms[form] for form in FORMS})
+        count_scan(len(outputs), leaks, loud=options.get("verbosity", 0) >= 4 and options.get("diff"))
         assert not leaked, f"{len(leaked)} secret canaries leaked into the output or files of ansible-playbook"
         return result
 
     return run
 
-
-def pytest_terminal_summary(terminalreporter):
-    lines = figures.summary_lines()
-    if lines:
-        terminalreporter.write_sep("=", "reliability figures")
-        for line in lines:
-            terminalreporter.write_line(line)

@@ -98,7 +98,9 @@ def test_no_module_or_role_writes_in_check_mode_in_any_org_state(simulator, play
         inventory = write_inventory(inputs_dir / "orgs.json", hosts)
         extra = [secret for sim in sims.values() for secret in sim.secrets]
 
-        run = play(check_mode_playbook(inputs_dir / "check.yml"), inventory=inventory, check=True, diff=True, extra_secrets=extra)
+        # At -vvvv: every module's check-mode paths, successes and failures, are scanned at the highest verbosity.
+        run = play(check_mode_playbook(inputs_dir / "check.yml"), inventory=inventory, check=True, diff=True, verbosity=4,
+                   extra_secrets=extra)
 
         writes, module_runs = count_check_run(run, sims)
         assert writes == {name: [] for name in sims}
