@@ -72,4 +72,3 @@ def play(simulator, run_playbook, tmp_path):  # pylint: disable=redefined-outer-
         return result
 
     return run
-
