@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from tests.ansible_env import ANSIBLE_PLAYBOOK, REPO, ansible_env, ensure_collection_link
-from tests.canaries import FORMS, find_leaks, find_secrets, hide_secrets  # noqa: F401  pylint: disable=unused-import  (tests import find_secrets from here)
+# Tests import find_secrets from here.
+from tests.canaries import FORMS, find_leaks, find_secrets, hide_secrets  # noqa: F401  pylint: disable=unused-import
 from tests.playbook_checks import EscapedExceptionError, escaped_exceptions, read_results
 from tests.reliability import figures
 from tests.simulator import Simulator
