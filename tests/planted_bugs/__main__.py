@@ -64,7 +64,10 @@ def run_tests(copy: Path, tests) -> tuple:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1",
                ANSIBLE_COLLECTIONS_PATH=str(copy / "build" / "collections"), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH="false")
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *tests], cwd=copy,
+    # Its own base temp directory: another pytest session on the machine prunes the shared numbered ones.
+    basetemp = copy.parent / "pytest"
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", f"--basetemp={basetemp}", *tests],
+                          cwd=copy,
                           env=env, capture_output=True, text=True, check=False)
     failed = [line for line in proc.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
     # The first assertion line says why (pytest's "E   ..." lines).
