@@ -15,13 +15,14 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv collection demo test test-unit test-floors test-repo test-sanity test-integration test-matrix bench docs clean
+.PHONY: help venv collection demo test test-unit test-floors test-repo test-sanity test-integration test-matrix test-planted bench docs clean
 
 help:
 	@echo "make demo   - start the simulator and run the collection against it"
 	@echo "make test   - unit tests (also with the lowest library versions requirements.txt allows), repository checks,"
-	@echo "              the matrix, integration tests (real ansible-playbook)"
+	@echo "              the matrix, integration tests (real ansible-playbook), planted bugs"
 	@echo "make test-matrix - unit tests, ansible-test sanity and the demo on every supported ansible-core (.ci/matrix.txt)"
+	@echo "make test-planted - plant each bug of tests/planted_bugs/bugs.py in a copy and show the suite catches it"
 	@echo "make bench  - benchmarks against the simulator (JSON lines); one part: make bench BENCH_ARGS=\"--only rate\""
 	@echo "make docs   - regenerate docs/reference/ from the modules' and role's documentation"
 
@@ -49,7 +50,7 @@ demo: venv collection
 
 # The matrix runs ansible-test sanity on every supported ansible-core, the one of .venv included, so
 # test-sanity (the same on .venv alone) is not repeated here.
-test: test-unit test-floors test-repo test-matrix test-integration
+test: test-unit test-floors test-repo test-matrix test-integration test-planted
 
 test-unit: venv collection
 	$(PYTEST) -q tests/unit tests/simulator
@@ -77,6 +78,12 @@ test-repo: venv collection
 
 test-integration: venv collection
 	$(PYTEST) -q tests/integration tests/reliability
+
+# Proof that the suite can fail: each planted bug (a write in check mode, a secret in an error message, a
+# swallowed exception, no read-back after a lost answer, ...) applied alone to a copy of the collection, and
+# the tests that must catch it run there; fails if any bug is not caught. Nothing is planted in plugins/ here.
+test-planted: venv collection
+	$(PY) -m tests.planted_bugs
 
 # ansible-test sanity (all tests, no ignore files) on a copy under ansible_collections/<ns>/<name>,
 # then antsibull-changelog lint. One test: make test-sanity SANITY_ARGS="--test validate-modules"

@@ -445,6 +445,10 @@ def select_auth(org_url, api_token=None, client_id=None, private_key=None, priva
         raise OktaConfigError("Both an API token and OAuth 2.0 options are set. " + AUTH_HELP
                               + " Check the environment too: an OKTA_* variable fills any option a task leaves unset.")
     if api_token:
+        scheme = api_token.split(None, 1)[0] if api_token.strip() else ""
+        if scheme.lower() in ("ssws", "bearer", "dpop") and scheme != api_token.strip():
+            raise OktaConfigError(f"api_token starts with the authorization scheme {scheme!r}: give the token alone, "
+                                  "as Okta showed it when it was created; the modules send it as SSWS themselves.")
         problem = whitespace_problem("api_token", api_token)
         if problem:
             raise OktaConfigError(f"{problem}: give the token exactly as Okta issued it.")

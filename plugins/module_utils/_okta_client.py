@@ -246,8 +246,15 @@ class OktaClient:
         if not HAS_REQUESTS:
             raise OktaConfigError("The Okta client needs the Python library requests (pip install requests).")
         self.org_url = normalize_org_url(org_url)
+        # Refused, not corrected: timeout 0 used to mean the default, and a negative max_retries none at all.
+        if timeout is not None and timeout <= 0:
+            raise OktaConfigError(f"timeout must be a number of seconds above 0, not {timeout}: it is how long to wait "
+                                  "for each answer from Okta (default 30).")
+        if max_retries is not None and max_retries < 0:
+            raise OktaConfigError(f"max_retries must be 0 or more, not {max_retries}: it is how many times a request "
+                                  "that failed on its way is sent again (default 4; 0 sends each request once).")
         self.timeout = timeout or 30
-        self.max_retries = max(0, int(max_retries or 0))
+        self.max_retries = int(max_retries or 0)
         self._sleep = sleep
         self._clock = clock
         self._random = random.Random()

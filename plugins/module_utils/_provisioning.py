@@ -44,6 +44,15 @@ NEW_APP_TYPES = {"instance_type": "production", "integration_type": "standard"}
 _APP_READ_ONLY = ("_links", "_embedded", "created", "lastUpdated", "features", "orn")
 
 
+# The writes of a run, as a failure half-way through names them.
+STEP_APP_CREATED = "the app (created)"
+STEP_APP_UPDATED = "the app's instance and integration type"
+STEP_CONNECTION = {"save": "the API integration (credentials saved and tested, enabled)",
+                   "activate": "the API integration (enabled)", "deactivate": "the API integration (disabled)"}
+STEP_TO_APP = "the To App settings"
+STEP_TO_OKTA = "the To Okta settings"
+
+
 class ProvisioningError(CollectionError):
     """A failure whose message already says what is wrong and what to do."""
 
@@ -114,6 +123,7 @@ class ProvisioningReconciler:
         self.plan = _Plan()
         self.diff = StateDiff()
         self.wrote = False
+        self.written = []   # the steps Okta accepted, in order (for a failure half-way through)
 
     # ---- entry point ------------------------------------------------------------------------
     def run(self):
@@ -129,7 +139,7 @@ class ProvisioningReconciler:
         if self.wanted.state == "enabled":
             self._plan_settings()
         if not self.check_mode:
-            self._apply()
+            self._apply_saying_what_was_written()
         return self._result()
 
     def _check_combinations(self):
@@ -409,6 +419,38 @@ class ProvisioningReconciler:
                 features=plan.app.get("features"), to_app=visible)
 
     # ---- writes -----------------------------------------------------------------------------
+    def _planned_steps(self):
+        plan = self.plan
+        steps = []
+        if plan.app is None:
+            steps.append(STEP_APP_CREATED)
+        elif plan.app_changes:
+            steps.append(STEP_APP_UPDATED)
+        if plan.connection_action:
+            steps.append(STEP_CONNECTION[plan.connection_action])
+        if self.wanted.state == "enabled" and plan.settings_source in ("features_api", "okta_defaults"):
+            if plan.to_app_changes or plan.settings_source == "okta_defaults":
+                steps.append(STEP_TO_APP)
+            if plan.to_okta_after is not None or plan.settings_source == "okta_defaults":
+                steps.append(STEP_TO_OKTA)
+        return steps
+
+    def _apply_saying_what_was_written(self):
+        """_apply(); a failure after Okta accepted some steps says which were written and which were not
+        (an admin whose role lost its write permission half-way, a refused settings write)."""
+        planned = self._planned_steps()
+        try:
+            self._apply()
+        except CollectionError as error:
+            left = [step for step in planned if step not in self.written]
+            if self.written:
+                error.args = (f"{error} Written before this failure: {', '.join(self.written)}. Not written: "
+                              f"{', '.join(left) or 'nothing else was planned'}. Fix the cause and run the task again: "
+                              "it writes only what still differs.",)
+            elif left:
+                error.args = (f"{error} Nothing was written to Okta (planned: {', '.join(left)}).",)
+            raise
+
     def _apply(self):
         plan = self.plan
         if plan.app is None:
@@ -435,10 +477,12 @@ class ProvisioningReconciler:
             body = settings.user_provisioning_body(plan.to_app_changes)
             self.client.put(settings.FEATURE_PATH.format(app_id=app_id, name=settings.USER_PROVISIONING), json=body)
             self.wrote = True
+            self.written.append(STEP_TO_APP)
         if plan.to_okta_after is not None:
             body = settings.inbound_provisioning_body(plan.to_okta_after, plan.current_caps.get(settings.INBOUND_PROVISIONING))
             self.client.put(settings.FEATURE_PATH.format(app_id=app_id, name=settings.INBOUND_PROVISIONING), json=body)
             self.wrote = True
+            self.written.append(STEP_TO_OKTA)
 
     def _create_app(self):
         types = self._new_app_types()
@@ -447,6 +491,7 @@ class ProvisioningReconciler:
                                      "integrationType": _upper(types["integration_type"])}}}
         self.plan.app = create_app(self.client, body, params={"activate": "true"})
         self.wrote = True
+        self.written.append(STEP_APP_CREATED)
         if self.wanted.manage_connection:
             # A new app's connection is read, not assumed, before it is saved. Not exposed: the app exists now
             # (changed), and the failure names it, with its link and what to do next.
@@ -467,6 +512,7 @@ class ProvisioningReconciler:
             app_settings["integrationType"] = _upper(self.plan.app_changes["integration_type"])
         self.plan.app = self.client.put(f"{APPS_PATH}/{self.plan.app['id']}", json=app) or self.plan.app
         self.wrote = True
+        self.written.append(STEP_APP_UPDATED)
 
     def _apply_connection(self):
         plan, wanted = self.plan, self.wanted
@@ -488,6 +534,7 @@ class ProvisioningReconciler:
         else:
             return
         self.wrote = True
+        self.written.append(STEP_CONNECTION[plan.connection_action])
 
     # ---- result -----------------------------------------------------------------------------
     def _result(self):

@@ -154,7 +154,12 @@ class TransportOptions:
 
 # What can go wrong before any HTTP answer: connect means nothing was sent, connection that it may have been,
 # plain_http that a plain-http request went to a port that speaks TLS (nothing useful was sent either).
-TRANSPORT_KINDS = ("tls", "timeout", "connect", "connection", "plain_http")
+# tls_hostname and tls_expired are the TLS failures that ca_path cannot fix: a certificate issued for other
+# names than the URL's host, and an expired one.
+TRANSPORT_KINDS = ("tls", "tls_hostname", "tls_expired", "timeout", "connect", "connection", "plain_http")
+# OpenSSL's verify codes (X509_V_ERR_CERT_HAS_EXPIRED; X509_V_ERR_HOSTNAME_MISMATCH and _IP_ADDRESS_MISMATCH),
+# and the words of its messages for libraries that do not keep the code.
+_TLS_EXPIRED, _TLS_NAME_MISMATCH = 10, (62, 64)
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,27 @@ def _root_cause(error: BaseException) -> str:
     return _OBJECT_REPR_RE.sub("", str(current)).strip() or type(current).__name__
 
 
+def _tls_kind(error: BaseException) -> str:
+    """tls_hostname, tls_expired, or tls for another TLS failure of a requests error."""
+    current, seen = error, set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = getattr(current, "verify_code", None)
+        if code in _TLS_NAME_MISMATCH:
+            return "tls_hostname"
+        if code == _TLS_EXPIRED:
+            return "tls_expired"
+        reason = getattr(current, "reason", None)
+        nested = [arg for arg in current.args if isinstance(arg, BaseException)]
+        current = reason if isinstance(reason, BaseException) else (nested[0] if nested else current.__cause__)
+    text = str(error).lower()
+    if "hostname mismatch" in text or "ip address mismatch" in text or "doesn't match" in text:
+        return "tls_hostname"
+    if "certificate has expired" in text:
+        return "tls_expired"
+    return "tls"
+
+
 def speaks_tls(host: str, port: int, timeout: float) -> bool:
     """Whether `host`:`port` completes a TLS handshake (no certificate check, nothing sent after it)."""
     context = ssl.create_default_context()
@@ -235,7 +261,10 @@ def transport_failure(error, host: str, timeout: float, url: str | None = None) 
         return TransportFailure("plain_http", f"the server at {host} speaks TLS on that port and dropped the plain-http "
                                               f"request: the URL must be https://{host}")
     if isinstance(error, requests.exceptions.SSLError):
-        return TransportFailure("tls", f"TLS verification of {host} failed: {_root_cause(error)}")
+        kind = _tls_kind(error)
+        found = {"tls_hostname": "the server's certificate was not issued for this host name; ",
+                 "tls_expired": "the server's certificate has expired; "}.get(kind, "")
+        return TransportFailure(kind, f"TLS verification of {host} failed: {found}{_root_cause(error)}")
     if isinstance(error, requests.exceptions.Timeout):
         return TransportFailure("timeout", f"no answer from {host} within {timeout:g} s")
     if not_sent(error):
@@ -248,6 +277,14 @@ def transport_advice(kind: str, options: TransportOptions) -> str:
     if kind == "tls":
         return (f"If a private CA or a TLS-inspecting proxy signed the server's certificate, set {options.ca_path} "
                 f"to that CA's PEM file; set {options.validate_certs} to false only for a throwaway test server.")
+    if kind == "tls_hostname":
+        return (f"Give {options.url} the host name the certificate was issued for (the server's own DNS name, not an "
+                f"IP address or an alias); {options.ca_path} cannot fix a name that does not match. Set "
+                f"{options.validate_certs} to false only for a throwaway test server.")
+    if kind == "tls_expired":
+        return (f"Have the server's owner renew its certificate (for a TLS-inspecting proxy, the proxy's "
+                f"administrator), and check this host's clock; {options.ca_path} cannot fix an expired certificate. "
+                f"Set {options.validate_certs} to false only for a throwaway test server.")
     if kind == "timeout":
         return (f"Check that this host can reach the server {options.url} names (DNS, proxy, firewall), or raise "
                 f"{options.timeout} if the server is slow to answer.")

@@ -6,6 +6,7 @@ own fail_json (tests/playbook_checks.py); a run that shows either fails the test
 """
 from __future__ import annotations
 
+import collections
 import json
 import os
 import subprocess
@@ -16,7 +17,10 @@ import pytest
 import yaml
 
 from tests.ansible_env import ANSIBLE_PLAYBOOK, REPO, ansible_env, ensure_collection_link
+# Tests import find_secrets from here.
+from tests.canaries import FORMS, find_leaks, find_secrets, hide_secrets  # noqa: F401  pylint: disable=unused-import
 from tests.playbook_checks import EscapedExceptionError, escaped_exceptions, read_results
+from tests.reliability import figures
 from tests.simulator import Simulator
 
 DEFAULT_SEED = REPO / "tests" / "simulator" / "seeds" / "default.yaml"
@@ -43,19 +47,6 @@ class PlaybookRun:
         return self.stdout + self.stderr + json.dumps(self.results, default=str)
 
 
-def find_secrets(text: str, secrets) -> list:
-    """The canaries that occur in `text` (each also checked without its PEM framing)."""
-    return [s for s in secrets if s and s in text]
-
-
-def hide_secrets(text: str, secrets) -> str:
-    """`text` with every canary replaced, fit for a test's failure message."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<canary>")
-    return text
-
-
 def play_for(tasks, sim: Simulator, extra_play: dict | None = None) -> list:
     play = {
         "name": "integration",
@@ -74,6 +65,13 @@ def play_for(tasks, sim: Simulator, extra_play: dict | None = None) -> list:
     }
     play.update(extra_play or {})
     return [play]
+
+
+def count_scan(outputs: int, leaks, loud: bool) -> None:
+    """Add a canary scan to the suite's figures: outputs read (at -vvvv --diff or not), leaks by form."""
+    forms = collections.Counter(form for _secret, form in leaks)
+    figures.add(outputs_scanned=outputs, outputs_scanned_vvvv=outputs if loud else 0,
+                **{f"secrets_{form}": forms[form] for form in FORMS})
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -119,8 +117,9 @@ def run_playbook(simulator, tmp_path):
         proc = subprocess.run(cmd, cwd=workdir, env=run_env, capture_output=True, text=True, timeout=900, check=False)
         run_result = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, read_results(results_file))
         if scan_secrets:
-            leaked = find_secrets(run_result.output, list(simulator.secrets) + list(extra_secrets))
-            assert not leaked, f"secret canaries leaked into ansible-playbook output: {len(leaked)} found"
+            leaks = find_leaks(run_result.output, list(simulator.secrets) + list(extra_secrets))
+            count_scan(1, leaks, loud=verbosity >= 4 and diff)
+            assert not leaks, f"secret canaries leaked into ansible-playbook output: {len(leaks)} found"
         escaped = escaped_exceptions(run_result.results)
         if escaped:
             secrets = list(simulator.secrets) + list(extra_secrets)

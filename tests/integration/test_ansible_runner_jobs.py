@@ -22,9 +22,10 @@ import pytest
 import yaml
 
 from tests.ansible_env import ANSIBLE_PLAYBOOK, ansible_env
-from tests.integration.conftest import DEFAULT_SEED, hide_secrets
+from tests.canaries import find_leaks
+from tests.integration.conftest import DEFAULT_SEED, count_scan, hide_secrets
 from tests.integration.test_assignment_helpers import app_groups
-from tests.integration.test_awx_helpers import inject, org_seed, secret_leaks
+from tests.integration.test_awx_helpers import inject, org_seed
 from tests.integration.test_playbooks_awx_credentials import salesforce_credential
 from tests.integration.test_provisioning_helpers import API_USER, connection
 from tests.integration.test_role_helpers import PLAYBOOKS, org_vars, read_report
@@ -100,8 +101,10 @@ def job(simulator, globex, tmp_path):
         # credentials, like env/envvars); everything else there is output.
         outputs = [path.read_text(errors="replace") for path in sorted(artifacts.rglob("*"))
                    if path.is_file() and path.name != "command"]
-        leaked = secret_leaks("\n".join(outputs), secrets)
-        assert not leaked, f"secrets (number, form) in the job's artifacts (stdout, events, reports): {leaked}"
+        leaks = find_leaks("\n".join(outputs), secrets)
+        count_scan(len(outputs), leaks, loud=False)
+        leaked = sorted({secret for secret, _form in leaks})
+        assert not leaked, f"{len(leaked)} secret canaries in the job's artifacts (stdout, events, reports)"
         escaped = escaped_exceptions(read_results(results_file))
         assert not escaped, hide_secrets("\n".join(escaped), secrets)
         failed_events = Counter(event["event_data"]["host"] for event in runner.events

@@ -11,25 +11,22 @@ injectors for a job (awx/main/models/credential: CredentialType.inject_credentia
   marked !unsafe so Ansible does not template it again, passed as `-e @<file>`.
 Every template is rendered in Jinja's immutable sandbox.
 
-`secret_leaks` is the one place the AWX job tests scan an output for secrets.
+`secret_leaks` is how the AWX job tests scan an output for secrets (tests/canaries.py's forms).
 """
 from __future__ import annotations
 
-import html
-import json
 import os
 import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote, quote_plus
-from xml.sax.saxutils import escape as xml_escape
 
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from tests.ansible_env import REPO
+from tests.canaries import find_leaks
 from tests.integration.conftest import DEFAULT_SEED
 
 CREDENTIAL_TYPES = REPO / "extensions" / "awx" / "credential_types"
@@ -152,36 +149,8 @@ def org_seed(name: str, number: int, api_token: str | None = None) -> dict:
 
 # ---- secrets in outputs -------------------------------------------------------------------------
 
-def secret_forms(secret: str) -> dict:
-    """The ways `secret` can appear in a text: raw, URL-encoded (form and path), JSON-escaped (ASCII or not),
-    XML / HTML-escaped; a PEM key also by each of its base64 lines (a key shown reflowed or in part)."""
-    forms = {
-        "raw": secret,
-        "url": quote(secret, safe=""),
-        "url-path": quote(secret),
-        "form": quote_plus(secret),
-        "json": json.dumps(secret)[1:-1],
-        "json-unicode": json.dumps(secret, ensure_ascii=False)[1:-1],
-        "html": html.escape(secret),
-        "html-noquote": html.escape(secret, quote=False),
-        "xml": xml_escape(secret, {'"': "&quot;", "'": "&apos;"}),
-        "xml-numeric": xml_escape(secret, {'"': "&#34;", "'": "&#39;"}),
-    }
-    if "-----BEGIN" in secret:
-        for n, line in enumerate(secret.splitlines()):
-            if len(line) >= 16 and not line.startswith("-----"):
-                forms[f"pem-line-{n}"] = line
-    return forms
-
-
 def secret_leaks(text: str, secrets) -> list:
-    """(secret number, form) of every secret found in `text` in any of its forms; never the secret itself."""
-    found = []
-    for number, secret in enumerate(sorted(set(secrets))):
-        if not secret:
-            continue
-        for form, value in secret_forms(secret).items():
-            if value and value in text:
-                found.append((number, form))
-                break
-    return found
+    """(secret number, form) of every secret found in `text` in any of its forms (tests/canaries.py); never the
+    secret itself."""
+    numbers = {secret: number for number, secret in enumerate(sorted(set(secrets)))}
+    return [(numbers[secret], form) for secret, form in find_leaks(text, numbers)]

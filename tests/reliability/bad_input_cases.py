@@ -257,3 +257,62 @@ def role_cases():
         "password_with_token_appended": ({"okta_sf_salesforce_password": lambda sim: "".join(credentials(sim).values())},
                                          ("sf_password already ends with sf_security_token",)),
     }
+
+
+# ---------------------------------------------------------------- issue 12: more realistic mistakes
+
+SSO_LOGIN = dict(SF_LOGIN, sf_username="okta.sso@acme.com", sf_password="{{ sso_password }}", sf_security_token="{{ sso_token }}")
+
+
+def pasted_value_cases():
+    """Values copied from somewhere with what came around them: a header, a scheme, a path, a directory."""
+    return [
+        Case("api token pasted with its SSWS scheme", ASSIGNMENT, dict(ASSIGN, api_token="SSWS {{ api_token }}"),
+             ("api_token", "SSWS", "token alone")),
+        Case("org url with the api path", PROVISIONING, _enable(org_url="https://acme.okta.com/api/v1"), ("org_url", "path", "https://acme.okta.com")),
+        Case("org url with a query", ASSIGNMENT, dict(ASSIGN, org_url="https://acme.okta.com/?fromURI=/admin"), ("org_url", "https://acme.okta.com")),
+        Case("ca path is a directory", ASSIGNMENT, dict(ASSIGN, ca_path="{{ inputs }}"), ("ca_path", "Cannot read")),
+        Case("ca path is not a certificate", PROVISIONING, _enable(ca_path="{{ inputs }}/not-a-cert.pem"), ("ca_path", "PEM")),
+        Case("key file is a directory", ASSIGNMENT, dict(ASSIGN, api_token="{{ omit }}", client_id="0oaserviceapp0001",
+                                                         private_key_file="{{ inputs }}"), ("private_key_file", "Cannot read")),
+        Case("salesforce login url with the soap path", CREDENTIALS, dict(SF_LOGIN, sf_login_url="{{ sim_url }}/services/Soap/u/64.0"),
+             ("sf_login_url", "path")),
+        Case("salesforce ca path not a certificate", CREDENTIALS, dict(SF_LOGIN, sf_ca_path="{{ inputs }}/not-a-cert.pem"),
+             ("sf_ca_path", "PEM")),
+        Case("unknown key id", ASSIGNMENT, dict(ASSIGN, **dict(OAUTH, key_id="no-such-kid")), ("401", "key_id")),
+        Case("scope misspelt", ASSIGNMENT, dict(ASSIGN, **dict(OAUTH, scopes=["okta.apps.read", "okta.app.manage", "okta.users.read"])),
+             ("okta.app.manage", "scopes")),
+        Case("dpop mode misspelt", ASSIGNMENT, dict(ASSIGN, **dict(OAUTH, dpop="sometimes")), ("dpop", "auto, always, never")),
+        Case("timeout zero", PROVISIONING, _enable(timeout=0), ("timeout",)),
+        Case("max retries negative", ASSIGNMENT, dict(ASSIGN, max_retries=-1), ("max_retries",)),
+        Case("state misspelt", PROVISIONING, _enable(state="enable"), ("state", "enabled, disabled")),
+        Case("unknown salesforce user", CREDENTIALS, dict(SF_LOGIN, sf_username="no.such.user@acme.com"), ("INVALID_LOGIN", "Remedy")),
+    ]
+
+
+def list_mistake_cases():
+    """Lists an admin gets wrong: one user twice in two spellings, a name two groups share, odd entries."""
+    def assign(**options):
+        return dict({"app_id": SALESFORCE_APP}, **options)
+    return [
+        Case("one user by login and by id", ASSIGNMENT, assign(users=[{"login": "user0001@acme.com"}, {"id": "{{ user0001_id }}"}]),
+             ("user0001@acme.com", "more than once")),
+        Case("ambiguous group name", ASSIGNMENT, assign(groups=[{"name": "Marketing"}]),
+             ("Marketing", "more than one group", "give the id")),
+        Case("user profile not a mapping", ASSIGNMENT, assign(users=[{"login": "user0001@acme.com", "profile": "Sales"}]),
+             ("profile", "users", "dict")),
+        Case("unknown group id", ASSIGNMENT, assign(groups=[{"id": "00g1nosuchgroup001"}]), ("00g1nosuchgroup001", "not found")),
+    ]
+
+
+def unusual_secret_cases():
+    """Secrets with & < > % " ' + / and non-ASCII letters (the API user's seeded password holds them): they
+    are not mistakes, and must work exactly as given (Salesforce accepts any character but whitespace in a
+    password; the SOAP login XML-escapes it, Okta's API takes it in JSON)."""
+    return [
+        Case("password with markup characters and non-ASCII, credentials test", CREDENTIALS, SF_LOGIN, fails=False),
+        Case("password with markup characters and non-ASCII, check mode", PROVISIONING, ENABLE, fails=False,
+             task_extra={"check_mode": True}),
+        Case("api token with markup characters", ASSIGNMENT, dict(ASSIGN, state="absent", users=[{"login": "user0099@acme.com"}]),
+             fails=False),
+    ]

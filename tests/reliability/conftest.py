@@ -3,7 +3,7 @@
 The fixtures `simulator` and `run_playbook` are the integration harness's (tests/integration/conftest.py).
 `play` wraps `run_playbook` (which fails a run in which an exception escaped a module): it also
 writes Ansible's log file, scans it and every other file the run left in the test's directory for the
-secret canaries, and counts what it scanned. The figures are printed at the end of the pytest run.
+secret canaries, and counts what it scanned. The figures are printed at the end of the pytest run (tests/conftest.py).
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import _collection_link, find_secrets, run_playbook, simulator  # noqa: F401  pylint: disable=unused-import
-from tests.reliability import figures
+from tests.canaries import find_leaks
+from tests.integration.conftest import _collection_link, count_scan, run_playbook, simulator  # noqa: F401  pylint: disable=unused-import
 
 # Files the test itself hands to ansible-playbook (they hold the secrets on purpose): not outputs.
 INPUT_DIRS = ("sim", "inputs")
@@ -65,16 +65,10 @@ def play(simulator, run_playbook, tmp_path):  # pylint: disable=redefined-outer-
         known.update(extra_secrets)
         outputs = [result.stdout, result.stderr, json.dumps(result.results, default=str)]
         outputs += [path.read_bytes().decode("utf-8", "replace") for path in _written_files(tmp_path, scanned)]
-        leaked = sorted({secret for text in outputs for secret in find_secrets(text, known)})
-        figures.add(outputs_scanned=len(outputs), secrets_found=len(leaked))
+        leaks = {leak for text in outputs for leak in find_leaks(text, known)}
+        leaked = sorted({secret for secret, _form in leaks})
+        count_scan(len(outputs), leaks, loud=options.get("verbosity", 0) >= 4 and options.get("diff"))
         assert not leaked, f"{len(leaked)} secret canaries leaked into the output or files of ansible-playbook"
         return result
 
     return run
-
-
-def pytest_terminal_summary(terminalreporter):
-    line = figures.summary_line()
-    if line:
-        terminalreporter.write_sep("=", "reliability figures")
-        terminalreporter.write_line(line)

@@ -1,6 +1,8 @@
-"""Secrets: the Okta API token, the OAuth private key, the Salesforce password and security token never
-show, at -vvvv with --diff, in success and failure paths, in the output, the results, Ansible's log
-file, the reports, or any other file a run leaves behind.
+"""Secrets: the Okta API token, the OAuth private key, the Salesforce password and security token, and
+what the servers issue (OAuth client assertions, DPoP proofs, access tokens, Salesforce session ids) never
+show, at -vvvv with --diff, in success and failure paths of every module and playbook, in the output, the
+results, Ansible's log file, the reports, or any other file a run leaves behind, raw or URL-, JSON-,
+XML- or HTML-escaped (tests/canaries.py: the secrets hold characters each escaping changes).
 
 The scan itself is the `play` fixture's (every run of this suite is scanned); these runs take every
 module and playbook through the paths where a secret is at hand: sent, refused, mistyped, from the
@@ -17,9 +19,11 @@ from tests.integration.test_provisioning_helpers import API_USER, SALESFORCE_APP
 from tests.integration.test_role_helpers import PLAYBOOKS, org_vars, write_inventory
 from tests.reliability.org_states import ROLE_TO_OKTA, WANTED_GROUPS, WANTED_USERS
 
-WRONG_PASSWORD = "Canary-wrong-password-7f3e"
-WRONG_TOKEN = "canaryWrongToken5d21"
-WRONG_API_TOKEN = "00canary-revoked-okta-token-9a4c"
+# Wrong secrets that a run sends and that must not show either, with characters escaping changes.
+WRONG_PASSWORD = "Canary-wrong-pässwörd&<>%\"'+/7f3e"
+WRONG_TOKEN = "canaryWrongToken5d21&<>'"
+WRONG_API_TOKEN = "00canary-revoked&okta<token>%\"'+/9a4c"
+DPOP_CLIENT = "0oadpopservice01"
 SF_LOGIN = {"sf_username": API_USER, "sf_password": "{{ sf_password }}", "sf_security_token": "{{ sf_security_token }}",
             "sf_login_url": "{{ sim_url }}", "sf_ca_path": "{{ sim_ca }}"}
 
@@ -55,13 +59,17 @@ def test_modules_with_an_api_token_success_and_failure_paths(simulator, play):
         mod("users given as a string", "okta_app_assignment", {"app_id": SALESFORCE_APP, "users": "user0001@acme.com"}),
         mod("password with a trailing space", "okta_sf_provisioning", dict(WANTED, sf_password="{{ sf_password }} ")),
         mod("password in the username", "okta_sf_credentials_test", dict(SF_LOGIN, sf_username="{{ sf_password }}")),
+        # The read-only module, both ways.
+        mod("read the app", "okta_sf_provisioning_info", {"app_id": SALESFORCE_APP}),
+        mod("read with a revoked token", "okta_sf_provisioning_info", {"app_id": SALESFORCE_APP, "api_token": WRONG_API_TOKEN}),
     ]
     run = play(tasks, extra_vars=secret_vars(simulator), diff=True, verbosity=4,
                extra_secrets=[WRONG_PASSWORD, WRONG_TOKEN, WRONG_API_TOKEN])
     statuses = {r["task"]: r["status"] for r in run.results}
-    assert [statuses[name] for name in ("test the API user", "enable", "rotate", "assign")] == ["ok", "changed", "changed", "changed"]
+    assert [statuses[name] for name in ("test the API user", "enable", "rotate", "assign", "read the app")] == [
+        "ok", "changed", "changed", "changed", "ok"]
     assert {name: status for name, status in statuses.items() if status != "failed"}.keys() == {
-        "test the API user", "enable", "rotate", "assign"}
+        "test the API user", "enable", "rotate", "assign", "read the app"}
     assert "INVALID_LOGIN" in run.result("rotate with a wrong password")["msg"]
     assert connection(simulator)["status"] == "ENABLED"
     # The masks are shown where the secrets were.
@@ -73,6 +81,8 @@ def test_modules_over_oauth(simulator, play, inputs_dir):
     other_key = unregistered_key(inputs_dir)
     oauth = {"api_token": "{{ omit }}", "client_id": simulator.oauth_client_id, "private_key": "{{ oauth_private_key }}"}
     key_file = {"api_token": "{{ omit }}", "client_id": simulator.oauth_client_id}
+    dpop = {"api_token": "{{ omit }}", "client_id": DPOP_CLIENT, "private_key": "{{ dpop_private_key }}",
+            "key_id": simulator.oauth_clients[DPOP_CLIENT]["key_id"]}
     (inputs_dir / "registered.pem").write_text(simulator.oauth_private_key_pem)
     tasks = [
         task("enable over oauth", **dict(WANTED, **oauth)),
@@ -83,12 +93,27 @@ def test_modules_over_oauth(simulator, play, inputs_dir):
                                                             private_key_file=str(inputs_dir / "unregistered.pem"))),
         mod("unregistered key pasted", "okta_sf_provisioning", dict(WANTED, private_key="{{ other_key }}", **key_file)),
         mod("token without the manage scope", "okta_sf_provisioning", dict(WANTED, update_credentials="always", scopes=["okta.apps.read"], **oauth)),
+        # A service app that requires DPoP: its proofs and DPoP-bound access tokens are canaries too.
+        mod("read over dpop", "okta_sf_provisioning_info", dict(dpop, app_id=SALESFORCE_APP)),
+        mod("assign over dpop", "okta_app_assignment", dict(dpop, app_id=SALESFORCE_APP, users=WANTED_USERS)),
     ]
-    run = play(tasks, extra_vars=dict(secret_vars(simulator), other_key=other_key[0]), diff=True, verbosity=4, extra_secrets=other_key)
+    simulator.clear_log()
+    seeded = set(simulator.secrets)
+    run = play(tasks, extra_vars=dict(secret_vars(simulator), other_key=other_key[0],
+                                      dpop_private_key=simulator.oauth_clients[DPOP_CLIENT]["private_key_pem"]),
+               diff=True, verbosity=4, extra_secrets=other_key)
     statuses = {r["task"]: r["status"] for r in run.results}
     assert statuses == {"enable over oauth": "changed", "assign over oauth": "changed", "key file": "ok", "test and compare over oauth": "ok",
-                        "unregistered key": "failed", "unregistered key pasted": "failed", "token without the manage scope": "failed"}
-    assert {entry["auth"] for entry in simulator.request_log() if entry["path"].startswith("/api/")} == {"Bearer"}
+                        "unregistered key": "failed", "unregistered key pasted": "failed", "token without the manage scope": "failed",
+                        "read over dpop": "ok", "assign over dpop": "ok"}
+    log = simulator.request_log()
+    assert {entry["auth"] for entry in log if entry["path"].startswith("/api/") and entry["status"] != 401} == {"Bearer", "DPoP"}
+    # What the scan looked for: client assertions, DPoP proofs and access tokens the simulator issued or saw.
+    # (each was a canary of this run's scan), and the session id of the Salesforce login.
+    issued = set(simulator.secrets) - seeded
+    tokens = [entry for entry in log if entry["path"] == "/oauth2/v1/token"]
+    assert sum(1 for entry in log if entry["dpop"]) >= 3
+    assert len(issued) >= len(tokens) + sum(1 for entry in tokens if entry["dpop"]) + 1, (len(issued), len(tokens))
 
 
 def test_modules_with_secrets_from_the_environment(simulator, play):

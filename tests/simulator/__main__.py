@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .seed import DEFAULT_SEED, load_seed
 from .server import SimApp, SimServer
-from .tls import make_server_context
+from .tls import CERTIFICATES, make_server_context
 
 
 def main(argv=None) -> int:
@@ -19,6 +19,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", default=str(DEFAULT_SEED), help="seed file (YAML or JSON)")
     parser.add_argument("--port", type=int, default=8443, help="port on 127.0.0.1 (0 picks a free one)")
     parser.add_argument("--ca-cert", default=None, help="where to write the CA certificate (PEM)")
+    parser.add_argument("--certificate", default="valid", choices=CERTIFICATES,
+                        help="the server certificate: valid, wrong_host (for other names) or expired")
     parser.add_argument("--workdir", default=None, help="where to keep the server key and certificate")
     parser.add_argument("--published-api-only", action="store_true", help="answer as Okta's published API does today")
     parser.add_argument("--rate-limit", type=int, default=None, help="requests per window and endpoint family")
@@ -33,7 +35,7 @@ def main(argv=None) -> int:
     except (OSError, ValueError, KeyError) as exc:
         print(f"cannot load seed {args.seed}: {exc}", file=sys.stderr)
         return 2
-    server = SimServer(("127.0.0.1", args.port), app, make_server_context(ca_path, workdir))
+    server = SimServer(("127.0.0.1", args.port), app, make_server_context(ca_path, workdir, args.certificate))
     app.url = f"https://127.0.0.1:{server.server_address[1]}"
     app.ca_path = str(ca_path)
     changes = {}

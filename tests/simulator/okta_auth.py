@@ -143,6 +143,22 @@ def check_proof(request: Request, state, htus: set, access_token: str | None = N
     return dict(claims, jkt=thumbprint)
 
 
+def _writes_left(state, token: str, needed_scope: str | None) -> None:
+    """An API token of an admin who may not write: `okta.read_only_tokens` {token: writes still allowed}.
+
+    0 is a Read-Only Administrator's token from the start; N > 0 an admin whose write role is taken away
+    after N more write requests (in the middle of a run). Okta answers a write it forbids with 403 E0000006
+    (https://developer.okta.com/docs/reference/error-codes/#E0000006); reads go on working.
+    """
+    allowed = (state.data["okta"].get("read_only_tokens") or {})
+    if token not in allowed or not needed_scope or not needed_scope.endswith(".manage"):
+        return
+    if allowed[token] > 0:
+        allowed[token] -= 1
+        return
+    raise OktaFailure(403, "E0000006", "You do not have permission to perform the requested action")
+
+
 def authenticate(request: Request, state, needed_scope: str | None) -> None:
     """Fill `request.auth` or raise the Okta error for a missing, wrong or expired credential."""
     header = request.headers.get("authorization", "")
@@ -150,6 +166,7 @@ def authenticate(request: Request, state, needed_scope: str | None) -> None:
     credential = credential.strip()
     if scheme == "SSWS" and credential and credential in state.data["okta"]["api_tokens"]:
         request.auth = {"kind": "SSWS"}
+        _writes_left(state, credential, needed_scope)
         return
     if scheme in ("Bearer", "DPoP") and credential:
         issued = state.issued_tokens.get(credential)

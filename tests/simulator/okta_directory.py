@@ -15,7 +15,10 @@ def _select(state, collection: str, sorted_keys, index: dict, index_attr: str, r
         groups = parse_expression(expression)
         values = single_attr_eq_values(groups, index_attr)
         if values is not None:
-            ids = {index[v.lower()] for v in values if v.lower() in index}
+            ids = set()
+            for value in values:
+                hit = index.get(value.lower())
+                ids.update(hit if isinstance(hit, list) else [hit] if hit else [])
             return sorted((objects[i] for i in ids), key=lambda o: o["id"])
         found = [objects[k] for k in sorted_keys.keys if matches(objects[k], groups)]
     else:
@@ -52,7 +55,7 @@ def read_user(ctx, req):
 def list_groups(ctx, req):
     state = ctx.state
     with state.lock:
-        found = _select(state, "groups", state.groups_sorted, state.groups_by_name, "profile.name", req, ("name",))
+        found = _select(state, "groups", state.groups_sorted, state.group_ids_by_name, "profile.name", req, ("name",))
         if found is None:
             keys, links = paged(req, state.groups_sorted, 10000, 10000)
             found = [state.data["okta"]["groups"][k] for k in keys]

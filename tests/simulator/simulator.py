@@ -8,9 +8,11 @@ import subprocess as sp
 import sys
 import tempfile
 import threading
+import warnings
 from pathlib import Path
 
 import requests
+import urllib3
 
 from .seed import DEFAULT_SEED, load_seed
 from .server import SimApp, SimServer
@@ -23,13 +25,17 @@ class Simulator:
     """A running simulator. Use as a context manager, or call `close()`."""
 
     def __init__(self, seed=None, workdir=None, port: int = 0, ca_path=None, subprocess: bool = False,
-                 published_api_only: bool = False, rate_limit: dict | None = None, start: bool = True):
+                 published_api_only: bool = False, rate_limit: dict | None = None, start: bool = True,
+                 certificate: str = "valid"):
         self.seed = DEFAULT_SEED if seed is None else seed
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="oktasim-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.port = port
         self.ca_path = str(ca_path or self.workdir / "ca.pem")
         self.use_subprocess = subprocess
+        # The server certificate (tls.CERTIFICATES): "wrong_host" and "expired" serve TLS cases; the
+        # simulator's own control calls do not check it then.
+        self.certificate = certificate
         self._initial_config = {}
         if published_api_only:
             self._initial_config["published_api_only"] = True
@@ -49,7 +55,7 @@ class Simulator:
         else:
             self._start_thread()
         self._http = requests.Session()
-        self._http.verify = self.ca_path
+        self._http.verify = self.ca_path if self.certificate == "valid" else False
         if self._initial_config:
             self.configure(**self._initial_config)
         self._info = self._control("GET", "info")
@@ -57,7 +63,7 @@ class Simulator:
 
     def _start_thread(self) -> None:
         app = SimApp(load_seed(self.seed))
-        tls = make_server_context(Path(self.ca_path), self.workdir)
+        tls = make_server_context(Path(self.ca_path), self.workdir, self.certificate)
         self._server = SimServer(("127.0.0.1", self.port), app, tls)
         self.port = self._server.server_address[1]
         self.url = f"https://127.0.0.1:{self.port}"
@@ -72,7 +78,7 @@ class Simulator:
             seed_path = self.workdir / "seed.json"
             seed_path.write_text(json.dumps(self.seed))
         cmd = [sys.executable, "-m", "tests.simulator", "--seed", str(seed_path), "--port", str(self.port),
-               "--ca-cert", self.ca_path, "--workdir", str(self.workdir)]
+               "--ca-cert", self.ca_path, "--workdir", str(self.workdir), "--certificate", self.certificate]
         env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
         self._proc = sp.Popen(cmd, cwd=REPO, env=env, stdout=sp.PIPE, stderr=sp.PIPE, text=True)
         line = self._proc.stdout.readline()
@@ -107,7 +113,10 @@ class Simulator:
 
     # ----- control endpoints ---------------------------------------------------------------
     def _control(self, method: str, name: str, body=None):
-        resp = self._http.request(method, f"{self.url}/_sim/{name}", json=body, timeout=60, verify=self.ca_path)
+        with warnings.catch_warnings():
+            # A wrong_host or expired certificate: the test's own control calls skip the check on purpose.
+            warnings.simplefilter("ignore", urllib3.exceptions.InsecureRequestWarning)
+            resp = self._http.request(method, f"{self.url}/_sim/{name}", json=body, timeout=60, verify=self._http.verify)
         if resp.status_code >= 400:
             raise ValueError(f"simulator control {method} /_sim/{name}: {resp.status_code} {resp.text}")
         return resp.json()

@@ -73,6 +73,11 @@ class SimState:
         self.users_by_login = {u["profile"]["login"].lower(): uid for uid, u in okta["users"].items()}
         self.groups_sorted = SortedKeys(okta["groups"])
         self.groups_by_name = {g["profile"]["name"].lower(): gid for gid, g in okta["groups"].items()}
+        # Group names are not unique in Okta (an Okta group and one imported from AD can share one): a
+        # search by name finds every group that carries it.
+        self.group_ids_by_name = {}
+        for gid, group in sorted(okta["groups"].items()):
+            self.group_ids_by_name.setdefault(group["profile"]["name"].lower(), []).append(gid)
         self.apps_sorted = SortedKeys(okta["apps"])
         for app_id in okta["apps"]:
             okta["app_users"].setdefault(app_id, {})

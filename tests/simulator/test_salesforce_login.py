@@ -3,6 +3,7 @@ credential-test queries, driven through simple-salesforce as the collection driv
 from __future__ import annotations
 
 import xml.dom.minidom
+from xml.sax.saxutils import escape
 
 import pytest
 import requests
@@ -32,10 +33,11 @@ def login(sim, username=API_USER, secret=None, version="64.0"):
 
 
 def soap(sim, username, secret, version="64.0"):
+    """A SOAP login() as a client sends it: the seeded password holds & < > and non-ASCII, so it is XML-escaped."""
     body = (f'<?xml version="1.0" encoding="utf-8"?><env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/">'
             f'<env:Body><n1:login xmlns:n1="{PARTNER}"><n1:username>{username}</n1:username>'
-            f'<n1:password>{secret}</n1:password></n1:login></env:Body></env:Envelope>')
-    return trusted_session(sim).post(f"{sim.url}/services/Soap/u/{version}", data=body,
+            f'<n1:password>{escape(secret)}</n1:password></n1:login></env:Body></env:Envelope>')
+    return trusted_session(sim).post(f"{sim.url}/services/Soap/u/{version}", data=body.encode("utf-8"),
                                      headers={"Content-Type": "text/xml", "SOAPAction": "login"}, timeout=30)
 
 

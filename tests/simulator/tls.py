@@ -2,6 +2,11 @@
 
 Clients must verify TLS against the simulator exactly as against a real org, so the server
 certificate is signed by a CA whose PEM is written where the caller asks (`ca_path`).
+
+`certificate` picks the server certificate, all signed by that CA: "valid" (for 127.0.0.1 and
+localhost), "wrong_host" (valid, but for other names only: a client of https://127.0.0.1 meets a
+hostname mismatch) or "expired" (for the right names, expired a day ago).
+`write_unrelated_ca()` writes another CA's PEM: a wrong `ca_path` that exists and reads fine.
 """
 from __future__ import annotations
 
@@ -26,10 +31,10 @@ def _pem_key(key) -> bytes:
                              serialization.NoEncryption())
 
 
-def make_server_context(ca_path: Path, workdir: Path) -> ssl.SSLContext:
-    """Create a CA and a server certificate for 127.0.0.1/localhost; write the CA PEM to `ca_path`."""
-    now = datetime.datetime.now(datetime.timezone.utc)
-    start, end = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=2)
+CERTIFICATES = ("valid", "wrong_host", "expired")
+
+
+def _make_ca(start, end):
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_cert = (
         x509.CertificateBuilder().subject_name(_name("Simulator Test CA")).issuer_name(_name("Simulator Test CA"))
@@ -42,10 +47,36 @@ def make_server_context(ca_path: Path, workdir: Path) -> ssl.SSLContext:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
+    return ca_key, ca_cert
+
+
+def write_unrelated_ca(path: Path) -> Path:
+    """Another throwaway CA's certificate (PEM) at `path`: it signed nothing the simulator serves."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    _key, ca_cert = _make_ca(now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=2))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+def make_server_context(ca_path: Path, workdir: Path, certificate: str = "valid") -> ssl.SSLContext:
+    """Create a CA and a server certificate (`certificate`, one of CERTIFICATES); write the CA PEM to `ca_path`."""
+    if certificate not in CERTIFICATES:
+        raise ValueError(f"certificate must be one of {CERTIFICATES}, not {certificate!r}")
+    now = datetime.datetime.now(datetime.timezone.utc)
+    start, end = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=2)
+    ca_key, ca_cert = _make_ca(start, end)
     key = ec.generate_private_key(ec.SECP256R1())
-    san = x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")])
+    names = [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+    common_name = "localhost"
+    if certificate == "wrong_host":
+        names, common_name = [x509.DNSName("sim.example.com")], "sim.example.com"
+    if certificate == "expired":
+        start, end = now - datetime.timedelta(days=30), now - datetime.timedelta(days=1)
+    san = x509.SubjectAlternativeName(names)
     cert = (
-        x509.CertificateBuilder().subject_name(_name("localhost")).issuer_name(ca_cert.subject)
+        x509.CertificateBuilder().subject_name(_name(common_name)).issuer_name(ca_cert.subject)
         .public_key(key.public_key()).serial_number(x509.random_serial_number())
         .not_valid_before(start).not_valid_after(end)
         .add_extension(san, critical=False)

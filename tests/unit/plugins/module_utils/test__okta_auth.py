@@ -567,3 +567,12 @@ def test_a_token_request_whose_answer_was_lost_is_retried_with_a_new_assertion(l
     else:
         assert first_proof is None and second_proof is None
     assert client.calls == {"POST": 2} and len(fake.sleeps) == 1   # one backoff, then the retry
+
+
+@pytest.mark.parametrize("scheme", ["SSWS", "ssws", "Bearer"])
+def test_an_api_token_pasted_with_its_scheme_is_refused_without_showing_it(scheme):
+    with pytest.raises(OktaConfigError) as raised:
+        OktaClient("https://acme.okta.com", api_token=f"{scheme} 00canary-token-1234")
+    message = str(raised.value)
+    assert f"scheme {scheme!r}" in message and "give the token alone" in message
+    assert "00canary-token-1234" not in message

@@ -580,3 +580,14 @@ def test_a_proxy_from_the_environment_is_still_used(httpserver, monkeypatch):
     with pytest.raises(OktaApiError) as caught:
         client.get("/api/v1/apps/0oa1")
     assert caught.value.status is None and not httpserver.log
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"timeout": 0}, ("timeout must be a number of seconds above 0, not 0",)),
+    ({"timeout": -5}, ("timeout must be", "not -5")),
+    ({"max_retries": -1}, ("max_retries must be 0 or more, not -1",)),
+])
+def test_a_timeout_or_max_retries_out_of_range_is_refused_not_corrected(options, words):
+    with pytest.raises(OktaConfigError) as raised:
+        OktaClient("https://acme.okta.com", api_token="00canary-token-1234", **options)
+    assert all(word in str(raised.value) for word in words), str(raised.value)

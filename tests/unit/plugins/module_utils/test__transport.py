@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import json
 import socket
+import ssl
 import threading
 from urllib.parse import quote, quote_plus
 
@@ -204,6 +205,8 @@ def test_tls_to_a_server_that_does_not_speak_it_is_a_tls_failure(httpserver):
 
 @pytest.mark.parametrize("kind, words", [
     ("tls", ("set ca_path to that CA's PEM file", "validate_certs to false only")),
+    ("tls_hostname", ("Give org_url the host name the certificate was issued for", "ca_path cannot fix")),
+    ("tls_expired", ("renew its certificate", "check this host's clock", "ca_path cannot fix")),
     ("timeout", ("reach the server org_url names", "raise timeout")),
     ("connect", ("Check org_url and that this host can reach it (DNS, proxy, firewall).",)),
     ("connection", ("Try again",)),
@@ -227,3 +230,26 @@ def test_a_password_that_ends_with_the_token_is_named_without_either_value():
                                              ("Pw-canary-1234", ""), (None, "TokCanary99")])
 def test_a_password_without_the_token_on_its_end_is_fine(password, token):
     assert transport.token_appended_problem(password, token) is None
+
+
+# ---------------------------------------------------------------- TLS failures that ca_path cannot fix
+
+@pytest.mark.parametrize("text, kind", [
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'x'.", "tls_hostname"),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: IP address mismatch, certificate is not valid for '127.0.0.1'.",
+     "tls_hostname"),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: certificate has expired (_ssl.c:1000)", "tls_expired"),
+    ("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate", "tls"),
+])
+def test_a_name_mismatch_or_an_expired_certificate_is_its_own_kind(text, kind):
+    failure = transport.transport_failure(requests.exceptions.SSLError(text), "acme.okta.com", 5)
+    assert failure.kind == kind
+    assert failure.reason.startswith("TLS verification of acme.okta.com failed: ")
+
+
+@pytest.mark.parametrize("code, kind", [(62, "tls_hostname"), (64, "tls_hostname"), (10, "tls_expired"), (20, "tls")])
+def test_the_kind_is_read_from_openssls_verify_code(code, kind):
+    cause = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    cause.verify_code = code
+    error = requests.exceptions.SSLError(cause)
+    assert transport.transport_failure(error, "acme.okta.com", 5).kind == kind

@@ -1,0 +1,89 @@
+"""The planted bugs: each a defect the suite must catch, as exact text replacements in a copy of the collection.
+
+A `Bug` names the file, the text to replace (found exactly once, or the bug cannot be planted and the
+run fails loudly: the code moved and the entry must follow it), the text that replaces it, and the few
+tests that must fail once it is planted. Adding a bug is adding one entry to BUGS.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Edit:
+    path: str     # relative to the repository
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Bug:
+    name: str
+    why: str                 # what a user would suffer
+    edits: tuple             # Edit, ...
+    tests: tuple             # pytest node ids (relative to the repository) that must fail
+
+
+PROVISIONING = "plugins/module_utils/_provisioning.py"
+API_INTEGRATION = "plugins/module_utils/_okta_api_integration.py"
+MODULE_SHELL = "plugins/module_utils/_okta_module.py"
+TRANSPORT = "plugins/module_utils/_transport.py"
+
+BUGS = (
+    Bug(
+        name="write in check mode",
+        why="an audit in check mode enables provisioning on the org it audits",
+        edits=(Edit(PROVISIONING,
+                    "        if not self.check_mode:\n            self._apply_saying_what_was_written()\n",
+                    "        self._apply_saying_what_was_written()\n"),),
+        tests=("tests/integration/test_provisioning.py::test_check_mode_then_enable_then_nothing_to_do",),
+    ),
+    Bug(
+        name="secret in an error message",
+        why="the Salesforce password, quoted with !r in the refusal message, reaches the job log",
+        edits=(Edit(API_INTEGRATION,
+                    "                raise _credentials_rejected(error, username) from None\n            if not_exposed(error)",
+                    "                raise _credentials_rejected(error, f\"{username} (password {secret!r})\") from None\n"
+                    "            if not_exposed(error)"),),
+        tests=("tests/reliability/test_secrets.py::test_modules_with_an_api_token_success_and_failure_paths",),
+    ),
+    Bug(
+        name="swallowed exception",
+        why="a bug in a module ends the task ok, unchanged: the failure is hidden from the admin",
+        edits=(Edit(MODULE_SHELL,
+                    "            failure = {\"msg\": self._bug_message(error)}\n",
+                    "            result = {}\n"),),
+        tests=("tests/unit/plugins/module_utils/test__okta_module.py",
+               "tests/integration/test_module_shell.py::test_every_error_ends_in_the_modules_own_failed_result[okta_sf_provisioning]"),
+    ),
+    Bug(
+        name="no read-back after a lost answer",
+        why="a connection save whose answer was lost is resent blindly: a second Salesforce login, or a lockout",
+        edits=(Edit(API_INTEGRATION,
+                    "        state = _read_back(client, app_id, action, lost)\n"
+                    "        if applied(state):\n"
+                    "            return state\n"
+                    "        if attempt == 2:\n"
+                    "            raise _lost_twice(client, app_id, action, lost, state)\n",
+                    "        if attempt == 2:\n"
+                    "            raise lost\n"),),
+        tests=("tests/unit/plugins/module_utils/test__okta_api_integration.py",),
+    ),
+    Bug(
+        name="a failure half-way hides what was written",
+        why="an admin whose role lost its write permission mid-run cannot tell what Okta already holds",
+        edits=(Edit(PROVISIONING,
+                    "            if self.written:\n                error.args = (",
+                    "            if False:\n                error.args = ("),),
+        tests=("tests/reliability/test_bad_input.py::"
+               "test_a_read_only_admin_token_stops_cleanly_and_says_what_was_and_was_not_written",),
+    ),
+    Bug(
+        name="TLS advice that cannot help",
+        why="a certificate for another host name, or an expired one, is met with 'set ca_path', which cannot fix it",
+        edits=(Edit(TRANSPORT, "        kind = _tls_kind(error)\n", "        kind = \"tls\"\n"),),
+        tests=("tests/unit/plugins/module_utils/test__transport.py",),
+    ),
+    # "removals before adds" (okta_app_assignment's exclusive): the write order is being rewritten in
+    # _assignment_writes.py; its entry follows that code (see the report of issue 12).
+)
