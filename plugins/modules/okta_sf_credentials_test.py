@@ -31,7 +31,8 @@ description:
   - C(delegated_auth_off) - Is Single Sign-On Enabled (delegated authentication) is off on the profile and on every
     assigned permission set; a failure names each of them. In an org where delegated authentication is not enabled the
     permission does not exist, and the check passes saying so.
-  - C(org_type_matches_app) - only when O(app_id) or O(app_label) is set - the org is a sandbox exactly when the Okta app's
+  - C(org_type_matches_app) - only when O(app_id) or O(app_label) is set (with O(sf_auth=oauth), only with an admin
+    session, since the token-endpoint probe reads no org) - the org is a sandbox exactly when the Okta app's
     instance type is C(SANDBOX) (C(PRODUCTION) and C(GOVERNMENT) are production orgs).
   - A check that cannot run because an earlier one failed (no login, an expired password, a failed query) is still
     returned, with status C(fail) and a detail starting with C(Not checked:), so RV(checks) always holds the same names.
@@ -461,7 +462,8 @@ def test_credentials(module):
     if uses_admin_or_oauth(params):
         app = okta_app_to_compare(module)
         report = run_oauth_and_admin_test(params)
-        if app is not None:
+        # The token-endpoint probe alone reads no org: only an admin session tells a sandbox from production.
+        if app is not None and (report.org or {}).get("is_sandbox") is not None:
             report.checks.append(org_type_matches_app_check(report.org["is_sandbox"], app))
     else:
         if not params["sf_username"] or not params["sf_password"]:

@@ -41,7 +41,7 @@ DEFAULT_SEED = Path(__file__).resolve().parents[1] / "simulator" / "seeds" / "de
 OKTA_PAGE = 500
 SALESFORCE_BATCH = 2000
 SHARE = 0.02   # of the assigned users, per kind of disagreement
-OTHER_SF_USERS = ["okta.permset@acme.com", "okta.sso@acme.com"]
+OTHER_SF_USERS = ["okta.permset@acme.com", "okta.sso@acme.com", "admin@acme.com"]
 # kind planted -> category reported; each category gets SHARE of the users (the split kinds half or a quarter each)
 PLAN = [("missing_in_salesforce", "missing_in_salesforce", 1.0), ("inactive_in_salesforce", "inactive_in_salesforce", 1.0),
         ("profile_differs", "profile_or_role_differs", 0.5), ("role_differs", "profile_or_role_differs", 0.5),

@@ -10,6 +10,7 @@ from tests.integration.test_provisioning_helpers import (
     SALESFORCE_APP,
     SANDBOX_APP,
     connection,
+    salesforce_connected_app,
     sf_user,
     stored_secret_is,
     writes,
@@ -214,17 +215,18 @@ def test_rotation_of_the_oauth_consumer_secret_asks_for_the_consent_again(simula
     inventory = write_inventory(tmp_path / "orgs.json", {"acme": org_vars(
         simulator, okta_sf_app_label="Salesforce OAuth Live", okta_sf_auth="oauth",
         okta_sf_consumer_key="3MVG9simLiveConsumerKey0002", okta_sf_consumer_secret=new_secret)})
+    salesforce_connected_app(simulator, "3MVG9simLiveConsumerKey0002", new_secret)   # rotated in Salesforce first
     simulator.clear_log()
     rotated = run_playbook(ROTATE, inventory=inventory, extra_secrets=[old_secret, new_secret])
     assert rotated.rc != 0                                   # the consent is pending again: said, and failed
     assert status_of(rotated, CHECK_ROTATION) == "ok"
     assert status_of(rotated, "Stop until the OAuth consent is given again") == "failed"
-    assert status_of(rotated, TEST) == "skipped"             # no password login for the OAuth version
+    assert status_of(rotated, TEST) == "ok"                  # the new secret, probed at the token endpoint
     assert "Authenticate with Salesforce.com" in rotated.stdout
     held = connection(simulator, live_app)
     assert (held["profile"]["clientSecret"] == new_secret) is True and held["consent"] == "pending"
     assert writes(simulator) == [("POST", f"/api/v1/apps/{live_app}/connections/default")]
-    assert simulator.salesforce_logins() == []
+    assert simulator.salesforce_logins() == [] and simulator.salesforce_counts()["token_requests"] == 1
 
 
 def test_audit_reports_the_version_and_a_pending_consent_as_drift(simulator, run_playbook, tmp_path):

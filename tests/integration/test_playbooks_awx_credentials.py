@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.ansible_env import REPO
 from tests.integration.test_assignment_helpers import app_groups
 from tests.integration.test_awx_helpers import inject
-from tests.integration.test_provisioning_helpers import API_USER, connection, sf_user
+from tests.integration.test_provisioning_helpers import API_USER, connection, salesforce_connected_app, sf_user
 from tests.integration.test_role_helpers import PLAYBOOKS, read_report, write_inventory
 
 ENABLE = PLAYBOOKS / "enable_salesforce_provisioning.yml"
@@ -83,11 +83,15 @@ def test_salesforce_oauth_app_credential_runs_the_oauth_version(simulator, run_p
     env.update(inject("salesforce_oauth_app.yml", {"consumer_key": "3MVG9simAwxConsumerKey", "consumer_secret": secret},
                       tmp_path))
     assert env["SF_AUTH"] == "oauth"
+    # Where the org's Salesforce logs in (the inventory's or the Salesforce credential's login URL and CA).
+    env.update(SF_LOGIN_URL=simulator.url, SF_CA_PATH=simulator.ca_path)
+    salesforce_connected_app(simulator, "3MVG9simAwxConsumerKey", secret)
     inventory = job_inventory(tmp_path, reports, okta_sf_app_label="Salesforce OAuth")
 
     run = run_playbook(ENABLE, inventory=inventory, env=env, extra_secrets=[secret])
     assert run.rc != 0   # the consent is pending: the run says so and fails until an admin gives it
     held = connection(simulator, "0oasfoauth000001")
+    assert "clientId" in held["profile"], run.stdout[-3000:]
     assert held["profile"]["clientId"] == "3MVG9simAwxConsumerKey" and held["consent"] == "pending"
     report = read_report(reports, "acme", list(simulator.secrets) + [secret])[0]
     assert (report["version"], report["consent"]) == ("oauth", "pending consent")

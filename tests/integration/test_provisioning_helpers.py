@@ -76,6 +76,14 @@ def sf_user(simulator, username=API_USER):
     return simulator.state()["salesforce"]["users"][username]
 
 
+def salesforce_connected_app(simulator, consumer_key, consumer_secret, name="Okta_Provisioning"):
+    """What the Salesforce admin set up for Okta's OAuth version (or rotated): a connected app with this consumer key
+    and secret, so that the credentials test's token-endpoint probe accepts them."""
+    app = copy.deepcopy(simulator.state()["salesforce"]["connected_apps"]["Okta_Provisioning"])
+    app.update(consumer_key=consumer_key, consumer_secret=consumer_secret)
+    simulator.patch(["salesforce", "connected_apps", name], app)
+
+
 def credentials(simulator, username=API_USER):
     """Extra vars with the API user's password and security token (canaries of the seed)."""
     user = sf_user(simulator, username)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.test_assignment_helpers import app_groups
-from tests.integration.test_provisioning_helpers import connection, writes
+from tests.integration.test_provisioning_helpers import connection, salesforce_connected_app, writes
 from tests.integration.test_role_helpers import CONFIGURE, TEST, changed_tasks, org_vars, read_report, role_tasks, setting, status_of
 from tests.simulator.seed import DEFAULT_SEED
 
@@ -23,6 +23,7 @@ GROUPS = [{"name": "Sales", "priority": 0}]
 @pytest.fixture
 def two_versions(simulator):
     simulator.reset(TWO_VERSIONS)
+    salesforce_connected_app(simulator, CONSUMER_KEY, CONSUMER_SECRET)
     simulator.clear_log()
     return simulator
 
@@ -43,7 +44,7 @@ def test_role_enables_all_but_the_consent_fails_until_it_is_given_then_reruns_cl
     assert first.rc != 0
     print(first.stdout[-2500:], first.stderr[-2500:])
     assert status_of(first, CONFIGURE) == "changed", first.stdout[-3000:]
-    assert status_of(first, TEST) == "skipped"             # the password test does not apply to the OAuth version
+    assert status_of(first, TEST) == "ok"                  # the consumer key and secret, probed with no login
     assert status_of(first, CONSENT_STOP) == "failed"
     held = connection(sim, OAUTH_APP)
     assert held["authScheme"] == "OAUTH2" and held["profile"]["clientId"] == CONSUMER_KEY and held["consent"] == "pending"
@@ -54,7 +55,8 @@ def test_role_enables_all_but_the_consent_fails_until_it_is_given_then_reruns_cl
     assert (report["outcome"], report["version"], report["consent"]) == ("failed", "oauth", "pending consent")
     assert report["consent_url"] and report["consent_url"] in report["failure"]["message"]
     assert report["failure"]["task"] == CONSENT_STOP
-    assert "the integration version is oauth" in report["credentials_test"]["not_run_reason"]
+    assert report["credentials_test"]["passed"] is True and report["credentials_test"]["salesforce_login"] is False
+    assert sim.salesforce_counts()["token_requests"] == 1             # the probe: one token request, no login
     assert setting(report, "connection.consent")["status"] == "pending consent"
     assert "| Integration version | oauth |" in markdown and "pending consent" in markdown
 

@@ -11,7 +11,7 @@ from tests.simulator import Simulator
 
 ENABLE = PLAYBOOKS / "enable_salesforce_provisioning.yml"
 AUDIT = PLAYBOOKS / "audit_salesforce_provisioning.yml"
-OTHER_SF_USERS = ["okta.permset@acme.com", "okta.sso@acme.com"]
+OTHER_SF_USERS = ["okta.permset@acme.com", "okta.sso@acme.com", "admin@acme.com"]
 HEALTH = {"okta_sf_sync_health": True, "okta_sf_sync_health_ignore_usernames": OTHER_SF_USERS}
 
 

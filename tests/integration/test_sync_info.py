@@ -18,8 +18,9 @@ from tests.integration.test_provisioning_helpers import (
 )
 
 MODULE = "idm.okta_salesforce.okta_sf_sync_info"
-# The seed's other Salesforce users, active and standard, that Okta never assigned: the allow-list of these tests.
-OTHER_SF_USERS = ["okta.permset@acme.com", "okta.sso@acme.com"]
+# The seed's other Salesforce users, active and standard, that Okta never assigned (admin@acme.com: the admin
+# session's user): the allow-list of these tests.
+OTHER_SF_USERS = ["okta.permset@acme.com", "okta.sso@acme.com", "admin@acme.com"]
 ALL_CATEGORIES = ["missing_in_salesforce", "inactive_in_salesforce", "profile_or_role_differs", "unassigned_in_okta",
                   "okta_sync_problems", "in_sync"]
 
@@ -65,7 +66,7 @@ def test_clean_org_reports_nothing_and_only_reads(simulator, run_playbook):
     assert result["healthy"] is True
     assert result["counts"] == {"missing_in_salesforce": 0, "inactive_in_salesforce": 0, "profile_or_role_differs": 0,
                                 "unassigned_in_okta": 0, "okta_sync_problems": 0, "in_sync": 20,
-                                "okta_app_users": 20, "salesforce_users": 23, "ignored": 3}
+                                "okta_app_users": 20, "salesforce_users": 24, "ignored": 4}
     assert usernames(result, "in_sync") == sorted(f"user{n:04d}@acme.com" for n in range(1, 11)) + \
         [f"user{n:04d}@acme.com" for n in range(21, 31)]
     assert only_reads(simulator) == []
@@ -98,7 +99,7 @@ def test_finds_exactly_every_planted_disagreement(simulator, run_playbook):
     assert usernames(result, "in_sync") == sorted(f"user{n:04d}@acme.com" for n in range(1, 51)
                                                   if f"user{n:04d}@acme.com" not in disagreeing)
     assert result["counts"]["in_sync"] == 50 - 2 - 3 - 4 - 4
-    assert result["counts"]["ignored"] == 4   # the API user, the two seeded users, the break-glass one
+    assert result["counts"]["ignored"] == 5   # the API user, the three seeded users, the break-glass one
 
     by_name = {entry["username"]: entry for entry in result["users"]["profile_or_role_differs"]}
     profile_entry = by_name[planted["profile_differs"][0]]

@@ -42,9 +42,8 @@ BUGS = (
         name="secret in an error message",
         why="the Salesforce password, quoted with !r in the refusal message, reaches the job log",
         edits=(Edit(API_INTEGRATION,
-                    "                raise _credentials_rejected(error, username) from None\n            if not_exposed(error)",
-                    "                raise _credentials_rejected(error, f\"{username} (password {secret!r})\") from None\n"
-                    "            if not_exposed(error)"),),
+                    "                                rejected_as=username)\n",
+                    "                                rejected_as=f\"{username} (password {secret!r})\")\n"),),
         tests=("tests/reliability/test_secrets.py::test_modules_with_an_api_token_success_and_failure_paths",),
     ),
     Bug(
@@ -84,6 +83,13 @@ BUGS = (
         edits=(Edit(TRANSPORT, "        kind = _tls_kind(error)\n", "        kind = \"tls\"\n"),),
         tests=("tests/unit/plugins/module_utils/test__transport.py",),
     ),
-    # "removals before adds" (okta_app_assignment's exclusive): the write order is being rewritten in
-    # _assignment_writes.py; its entry follows that code (see the report of issue 12).
+    Bug(
+        name="removals before adds",
+        why="with exclusive, a user moving to a listed group is unassigned (and deactivated in Salesforce) before the "
+            "group is assigned, and removals go out even when the adds fail",
+        edits=(Edit("plugins/module_utils/_assignment_plan.py", "            return 2\n", "            return 0\n"),),
+        tests=("tests/integration/test_assignment_safe_exclusive.py::test_every_removal_comes_after_every_add_and_update",
+               "tests/integration/test_assignment_safe_exclusive.py::"
+               "test_no_removal_when_an_add_failed_and_each_is_in_not_removed"),
+    ),
 )
