@@ -30,6 +30,10 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_pl
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError, answer_may_be_lost
 
 ALREADY_ASSIGNED = "E0000062"
+# Okta's "You do not have permission to perform the requested action": on an assign or update it means the admin
+# token (its role) cannot write this app's assignments, so every later write would be refused the same way.
+NO_PERMISSION = "E0000006"
+NOT_SENT_AFTER_REFUSAL = "not sent: Okta refused an earlier write of this run with 403 " + NO_PERMISSION
 
 
 class WriteStatus(Enum):
@@ -70,6 +74,7 @@ class AssignmentWriter:
         self.app_id = app_id
         self.update_profiles = update_profiles
         self.resends = int(getattr(client, "max_retries", 0) or 0)
+        self.refused = False   # an assign or update was refused for lack of permission: send nothing more
 
     def _users_path(self, user_id=None):
         path = f"/api/v1/apps/{self.app_id}/users"
@@ -80,9 +85,15 @@ class AssignmentWriter:
 
     def apply(self, change):
         """Send one change; never raises: the outcome carries the error."""
+        if self.refused:
+            return WriteOutcome(change, WriteStatus.FAILED, {"status": None, "error_code": None, "causes": [],
+                                                             "summary": NOT_SENT_AFTER_REFUSAL, "request_id": None})
         try:
             return WriteOutcome(change, self._send(change))
         except Exception as error:  # pylint: disable=broad-exception-caught  # each failure is reported, the others go on
+            if (isinstance(error, OktaApiError) and error.status == 403 and error.error_code == NO_PERMISSION
+                    and change.action != "remove"):   # a removal's 403 can be one user's (group-scoped)
+                self.refused = True
             return WriteOutcome(change, WriteStatus.FAILED, error_details(error))
 
     def _send(self, change):

@@ -27,6 +27,8 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_pl
     removal_limit,
 )
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._assignment_writes import (
+    NO_PERMISSION,
+    NOT_SENT_AFTER_REFUSAL,
     WriteOutcome,
     WriteStatus,
     apply_changes,
@@ -132,6 +134,20 @@ def find_in_directory(client, kind, keys, ids, max_workers):
 
 
 # ---------------------------------------------------------------- resolving and checking the input
+
+def entry_problems(kind, entries):
+    """Values Okta would refuse or never match, found before anything is read: a login, name or id with whitespace
+    around it (often a trailing newline from a file or lookup), a negative group priority."""
+    problems = []
+    for index, entry in enumerate(entries):
+        for option, value in ((kind.key, entry.key), ("id", entry.id)):
+            if value and value != value.strip():
+                problems.append(f"{kind.plural}[{index}].{option} {value.strip()!r} has whitespace around it: remove it")
+        priority = getattr(entry, "priority", None)
+        if priority is not None and priority < 0:
+            problems.append(f"{kind.plural}[{index}].priority must be 0 or more (0 is the highest), not {priority}")
+    return problems
+
 
 def duplicate_problems(kind, entries):
     """Entries listed twice (logins and names compare case-insensitively, as Okta does)."""
@@ -302,7 +318,8 @@ def reconcile_assignments(client, app, request, check_mode=False):
     _check_request(request)
     app_id = app["id"]
     wanted = {kind: request.wanted(kind) for kind in KINDS}
-    problems = [problem for kind in KINDS for problem in duplicate_problems(kind, wanted[kind])]
+    problems = [problem for kind in KINDS
+                for problem in entry_problems(kind, wanted[kind]) + duplicate_problems(kind, wanted[kind])]
     if problems:
         raise AssignmentInputError(_input_message(app, problems))
 
@@ -433,5 +450,9 @@ def failure_message(result):
     held = sum(1 for entry in result.get("not_removed") or [] if entry["reason"].startswith("not sent"))
     held_back = (f" {held} removal(s) were not sent, since removals wait until every add and update succeeded "
                  "(see 'not_removed').") if held else ""
-    return (f"{len(failed)} assignment write(s) failed; the others were applied ({done}).{held_back} Failures: "
+    unsent = sum(1 for failure in failed if failure.get("summary") == NOT_SENT_AFTER_REFUSAL)
+    refused = (f" Okta refused a write with 403 {NO_PERMISSION}: this admin token's role cannot assign users or groups to "
+               f"the app, so the other {unsent} write(s) were not sent. Use a token of an admin who may (Super Admin, or "
+               "an App Admin for this app).") if unsent else ""
+    return (f"{len(failed)} assignment write(s) failed; the others were applied ({done}).{held_back}{refused} Failures: "
             + "; ".join(shown) + more + ". Fix the cause and run the task again: it completes what is missing.")

@@ -178,6 +178,12 @@ def assignment_cases():
              ("groups[0]", "name and id", "keep one")),
         Case("max workers zero", ASSIGNMENT, assign(users=[{"login": "user0001@acme.com"}], max_workers=0), ("max_workers", "between 1")),
         Case("priority not a number", ASSIGNMENT, assign(groups=[{"name": "Sales", "priority": "first"}]), ("priority", "int")),
+        Case("negative group priority", ASSIGNMENT, assign(groups=[{"name": "Sales", "priority": -1}]),
+             ("groups[0].priority must be 0 or more", "not -1", "Nothing was changed")),
+        Case("login with a trailing newline", ASSIGNMENT, assign(users=[{"login": "user0001@acme.com\n"}]),
+             ("users[0].login 'user0001@acme.com' has whitespace around it", "remove it", "Nothing was changed")),
+        Case("group name with a leading space", ASSIGNMENT, assign(groups=[{"name": " Sales"}]),
+             ("groups[0].name 'Sales' has whitespace around it", "remove it")),
         # Succeeds, but says that it manages nothing (a variable that was not filled, most often).
         Case("assignment without users or groups", ASSIGNMENT, assign(),
              ("Nothing is managed", "users is not set", "groups is not set", "Salesforce.com"), fails=False),

@@ -207,7 +207,8 @@ def test_a_read_only_admin_token_stops_cleanly_and_says_what_was_and_was_not_wri
     simulator.clear_log()
     run = play([{"name": "assign", "idm.okta_salesforce.okta_app_assignment": assign, "ignore_errors": True}])
     assigned = run.result("assign")
-    assign_words = ("E0000006", "2 added", "run the task again")
+    assign_statuses = [entry["status"] for entry in simulator.writes()]
+    assign_words = ("E0000006", "2 added", "the other 1 write(s) were not sent", "run the task again")
     assignment_ok = (run.status("assign") == "failed" and assigned["changed"] is True
                      and all(word.lower() in assigned["msg"].lower() for word in assign_words)
                      and sorted(assigned["added"]) == ["user0001@acme.com", "user0002@acme.com"])
@@ -217,6 +218,7 @@ def test_a_read_only_admin_token_stops_cleanly_and_says_what_was_and_was_not_wri
     assert provisioning_ok, message
     assert connection(simulator)["status"] == "ENABLED"
     assert assignment_ok, assigned["msg"]
+    assert assign_statuses == [200, 200, 403], assign_statuses   # nothing sent after the refusal
     assert set(app_users(simulator)) == users_before | {"user0001@acme.com", "user0002@acme.com"}
 
     # An admin who may write again: the rerun completes what is missing, nothing twice.
