@@ -1,6 +1,8 @@
 """Okta's pushes into the simulated Salesforce org, the planted disagreements, and SOQL answers in batches."""
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 import pytest
 
 from tests.simulator.conftest import Client
@@ -22,7 +24,7 @@ def salesforce(sim):
     user = sim.state()["salesforce"]["users"]["okta.api@acme.com"]
     envelope = ('<?xml version="1.0"?><env:Envelope xmlns:env="http://schemas.xmlsoap.org/soap/envelope/" '
                 'xmlns:urn="urn:partner.soap.sforce.com"><env:Body><urn:login>'
-                f'<urn:username>okta.api@acme.com</urn:username><urn:password>{user["password"]}{user["security_token"]}'
+                f'<urn:username>okta.api@acme.com</urn:username><urn:password>{escape(user["password"] + user["security_token"])}'
                 '</urn:password></urn:login></env:Body></env:Envelope>')
     answer = Client(sim, auth="").post("/services/Soap/u/64.0", data=envelope, headers={"Content-Type": "text/xml"})
     session_id = answer.text.split("<sessionId>")[1].split("</sessionId>")[0]
