@@ -17,6 +17,9 @@ from tests.simulator.server import credential_fingerprint
 
 # The harness names each run's directory from a counter: start the second run once the first has its own.
 START_GAP = 0.3
+# Okta-like latency on every answer: the write phases then last seconds, as on a real org, longer than the spread of
+# two ansible-playbook start-ups (with a loopback answer in ~1 ms, one run's writes could end before the other's begin).
+LATENCY = {"latency_ms": 60}
 SECOND_TOKEN = "00canary-ssws-second-admin&<>%\"'+/7b3e"
 
 
@@ -62,6 +65,7 @@ def users_of(first, last):
 def test_two_overlapping_runs_end_in_the_union_of_their_lists(simulator, play):
     simulator.reset(seed=seed_with_users(700))
     second = with_second_admin(simulator)
+    simulator.configure(faults=LATENCY)
     simulator.clear_log()
     team_a = assignment_task(users=users_of(1, 400), groups=[{"name": "Sales", "priority": 0}])
     team_b = second_admin_task(assignment_task(users=users_of(201, 600), groups=[{"name": "Sales", "priority": 0}]),
@@ -88,6 +92,7 @@ def test_the_same_exclusive_job_launched_twice_ends_in_its_list(simulator, play)
     simulator.reset(seed=seed_with_users(700, assignments={
         "users": [{"login": login} for login in logins(501, 560)], "groups": [{"name": "Support", "priority": 3}]}))
     second = with_second_admin(simulator)
+    simulator.configure(faults=LATENCY)
     simulator.clear_log()
     job = assignment_task(users=users_of(1, 300), groups=[{"name": "Sales", "priority": 1}], exclusive=True)
 
