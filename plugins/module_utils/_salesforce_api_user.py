@@ -247,8 +247,7 @@ class ApiUserRun:
             self._write("password_set", self._set_password)
 
     def _user_changes(self, user, wanted: dict, profile) -> dict:
-        shown = {k: v for k, v in wanted.items()}
-        self.after["user"] = dict(shown, ProfileName=self.params["profile"], IsActive=True)
+        self.after["user"] = dict(wanted, ProfileName=self.params["profile"], IsActive=True)
         if user is None:
             self.before["user"] = None
             return {}

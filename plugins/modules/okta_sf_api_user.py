@@ -15,7 +15,7 @@ description:
     permission set) and has Is Single Sign-On Enabled (delegated authentication) off. A missing profile is created
     with the Metadata API's C(createMetadata) with the user licence of O(base_profile) (Salesforce's APIs have no
     clone call, so nothing else of the base profile is copied). Its permissions are read and set on the permission
-    set the profile owns (C(PermissionSet WHERE ProfileId)). RV(profile.permissions_changed) lists every permission
+    set the profile owns (C(PermissionSet WHERE ProfileId)). C(permissions_changed) of RV(profile) lists every permission
     that had to change.
   - O(user) - the integration user exists, is active and has that profile (REST sObject C(User)). Only the user with
     the username O(user.username) is ever read or written.
@@ -233,10 +233,10 @@ USER_OPTIONS = dict(
     first_name=dict(type="str"),
     last_name=dict(type="str"),
     alias=dict(type="str"),
-    locale_sid_key=dict(type="str", default="en_US"),
-    time_zone_sid_key=dict(type="str", default="America/Los_Angeles"),
-    email_encoding_key=dict(type="str", default="UTF-8"),
-    language_locale_key=dict(type="str", default="en_US"),
+    locale_sid_key=dict(type="str", default="en_US", no_log=False),
+    time_zone_sid_key=dict(type="str", default="America/Los_Angeles", no_log=False),
+    email_encoding_key=dict(type="str", default="UTF-8", no_log=False),
+    language_locale_key=dict(type="str", default="en_US", no_log=False),
 )
 
 

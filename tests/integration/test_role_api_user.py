@@ -8,7 +8,7 @@ from __future__ import annotations
 from tests.integration.test_api_user import PASSWORD, PASSWORD_MARK
 from tests.integration.test_provisioning_helpers import writes as okta_writes
 from tests.integration.test_role_helpers import TEST, changed_tasks, read_report, role_tasks, status_of
-from tests.integration.test_role_oauth_version import CONSENT_STOP, OAUTH_APP, two_versions  # noqa: F401 (fixture)
+from tests.integration.test_role_oauth_version import CONSENT_STOP, OAUTH_APP, two_versions  # noqa: F401  # pylint: disable=unused-import  # the fixture
 from tests.integration.test_role_oauth_version import oauth_vars
 
 API_USER_STEP = "Create the Salesforce API user and keep it and its profile fit"

@@ -48,7 +48,8 @@ def _user_row(sf: dict, user: dict) -> dict:
             "FederationIdentifier": user.get("federation_identifier"), "FirstName": user.get("first_name"),
             "LastName": user.get("last_name") or user.get("full_name"), "Alias": user.get("alias"),
             "LocaleSidKey": user.get("locale", "en_US"), "TimeZoneSidKey": user.get("time_zone", "America/Los_Angeles"),
-            "EmailEncodingKey": user.get("email_encoding", "UTF-8"), "LanguageLocaleKey": user.get("language", "en_US"), "LastLoginDate": user.get("last_login_date"),
+            "EmailEncodingKey": user.get("email_encoding", "UTF-8"), "LanguageLocaleKey": user.get("language", "en_US"),
+            "LastLoginDate": user.get("last_login_date"),
             "UserRoleId": role["id"] if role else None,
             "UserRole": {"Id": role["id"], "Name": user["role"]} if role else None,
             "ProfileId": profile.get("id"),
@@ -99,7 +100,8 @@ def _rows(sf: dict, sobject: str) -> list:
 
 
 RELATED = {"Profile": "Profile", "PermissionSet": "PermissionSet", "UserRole": "UserRole"}
-OBJECTS = {"profile": "Profile", "permissionset": "PermissionSet", "userlicense": "UserLicense", "user": "User", "permissionsetassignment": "PermissionSetAssignment", "organization": "Organization"}
+OBJECTS = {"profile": "Profile", "permissionset": "PermissionSet", "userlicense": "UserLicense", "user": "User",
+           "permissionsetassignment": "PermissionSetAssignment", "organization": "Organization"}
 
 
 def _field(row: dict, path: str, sobject: str):
