@@ -139,3 +139,28 @@ def test_state_absent_deactivates_only_that_user(simulator, run_playbook):
     users = simulator.state()["salesforce"]["users"]
     assert users[USER["username"]]["is_active"] is False
     assert {name: users[name].get("is_active", True) for name in others} == others
+
+
+def test_password_is_set_again_only_with_update_password_always(simulator, run_playbook):
+    run = run_playbook([api_user_task("create"), api_user_task("on create"),
+                        api_user_task("always", update_password="always")],
+                       extra_vars=extra_vars(simulator), verbosity=4, diff=True, extra_secrets=[PASSWORD])
+    assert run.rc == 0, run.stdout[-3000:]
+    assert_no_password(run)
+    assert run.result("on create")["changed"] is False
+    assert run.result("always")["writes"] == ["password_set"] and run.result("always")["changed"] is True
+    assert run.result("always")["diff"]["after"]["user"]["password"] == "(set)"
+    assert simulator.salesforce_counts()["writes_by_kind"]["password_set"] == 2
+
+
+def test_bad_input_fails_clearly_and_writes_nothing(simulator, run_playbook):
+    run = run_playbook([dict(api_user_task("unknown base", base_profile="No Such Profile"), ignore_errors=True),
+                        dict(api_user_task("short password", password="x1y2z3"), ignore_errors=True),
+                        dict(api_user_task("no admin session", sf_admin_consumer_key=None, sf_admin_private_key=None,
+                                           sf_admin_username=None), ignore_errors=True)],
+                       extra_vars=extra_vars(simulator), extra_secrets=[PASSWORD])
+    assert "base_profile No Such Profile does not exist" in run.result("unknown base")["msg"]
+    assert "shorter than 8 characters" in run.result("short password")["msg"]
+    assert "sf_admin_consumer_key" in run.result("no admin session")["msg"]
+    assert all(run.status(t) == "failed" for t in ("unknown base", "short password", "no admin session"))
+    assert writes(simulator) == 0
