@@ -6,15 +6,19 @@
 Salesforce's public calls, through the admin session of _salesforce_oauth (simple-salesforce):
 - the profile: looked up with SOQL on Profile; a missing one is created with the Metadata API's createMetadata of a
   Profile (fullName, custom, userLicense: Metadata API Developer Guide, "Profile" and "createMetadata()"), because
-  Profile is not creatable through REST sObjects. Salesforce's APIs have no "clone": the new profile gets the base
-  profile's user licence, which is what decides the permissions it can hold.
+  Profile is not creatable through REST sObjects ("Use the createMetadata() call to create any component that extends
+  Metadata", developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_createMetadata.htm; Profile "extends
+  the Metadata metadata type", .../api_meta/meta_profile.htm). Salesforce's APIs have no "clone": the new profile gets
+  the base profile's user licence, which is what decides the permissions it can hold.
 - its permissions: a profile's permissions live in the permission set it owns (Object Reference, PermissionSet:
   "ProfileId: if the permission set is owned by a profile, this field returns the ID of the Profile"; the
   PermissionsPermissionName fields are Create/Update), so API Enabled, Manage Users and Is Single Sign-On Enabled are
-  read and PATCHed on `PermissionSet WHERE ProfileId = ...` (REST sObject Rows);
+  read and PATCHed on `PermissionSet WHERE ProfileId = ...` (REST sObject Rows;
+  developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_permissionset.htm);
 - the user: REST sObject User create / PATCH (users are never deleted in Salesforce: state absent sets IsActive false);
 - the password: REST "sObject User Password", POST /services/data/vXX.X/sobjects/User/{id}/password with
-  {"NewPassword": ...}, 204 (REST API Developer Guide, "Manage User Passwords"); no API returns the security token,
+  {"NewPassword": ...}, 204 (REST API Developer Guide, "Manage User Passwords",
+  developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_user_password.htm); no API returns the security token,
   Salesforce emails a new one to the user after a password change;
 - licences: UserLicense TotalLicenses - UsedLicenses of the profile's licence, read before any write.
 Everything is planned from reads first, so check mode reports exactly the writes a run would send, and a missing
