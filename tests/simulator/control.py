@@ -24,7 +24,11 @@ def salesforce_counts(state) -> dict:
             logins[entry["channel"]] = logins.get(entry["channel"], 0) + 1
         for entry in sf.get("token_requests", []):
             grants[entry["grant_type"]] = grants.get(entry["grant_type"], 0) + 1
+        writes = {}
+        for entry in sf.get("writes", []):
+            writes[entry["kind"]] = writes.get(entry["kind"], 0) + 1
         return {"logins": sum(logins.values()), "logins_by_channel": logins,
+                "writes": sum(writes.values()), "writes_by_kind": writes,
                 "token_requests": sum(grants.values()), "token_requests_by_grant_type": grants}
 
 

@@ -11,6 +11,7 @@ import secrets
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from . import salesforce_admin
 from .salesforce_login import LoginFault, check_credentials, record_login
 from .salesforce_schema import describe, object_name
 from .soql import SoqlError, query_more, run_query
@@ -139,6 +140,9 @@ def rest(request: Request, state) -> Response:
     if session["password_expired"]:
         return _rest_error(403, "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
                            "The users password has expired, you must call SetPassword before attempting any other API operations")
+    written = salesforce_admin.handle(request, state, session)
+    if written is not None:
+        return written
     match = QUERY_PATH.match(request.path) or QUERY_MORE_PATH.match(request.path) or DESCRIBE_PATH.match(request.path)
     if not match:
         return _rest_error(404, "NOT_FOUND", "The requested resource does not exist")

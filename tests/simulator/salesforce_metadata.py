@@ -20,6 +20,7 @@ from __future__ import annotations
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
+from .salesforce_admin import create_profile
 from .salesforce_api import soap_fault
 from .wire import Request, Response
 
@@ -112,6 +113,8 @@ def read_metadata(request: Request, state) -> Response:
     if session_id not in state.sf_sessions:
         return soap_fault("INVALID_SESSION_ID", "Invalid Session ID found in SessionHeader: Illegal Session",
                           "UnexpectedErrorFault")
+    if "createMetadata" in values:
+        return _create_metadata(values, state)
     if "listMetadata" in values:
         return _list_metadata(root, state)
     if "readMetadata" not in values:
@@ -126,3 +129,14 @@ def read_metadata(request: Request, state) -> Response:
     apps = state.data["salesforce"].get("connected_apps", {})
     records = "".join(_record(name, apps.get(name)) for name in values.get("fullNames", []))
     return _envelope("readMetadata", f"<result>{records}</result>")
+
+
+def _create_metadata(values: dict, state) -> Response:
+    """createMetadata of one custom Profile (metadata: fullName, custom, userLicense): a SaveResult."""
+    full_name = (values.get("fullName") or [""])[0]
+    licence = (values.get("userLicense") or [""])[0]
+    session = state.sf_sessions[(values.get("sessionId") or [""])[0]]
+    success, message = create_profile(state, session, full_name, licence)
+    errors = "" if success else f"<errors><message>{escape(message)}</message><statusCode>DUPLICATE_VALUE</statusCode></errors>"
+    return _envelope("createMetadata", f"<result>{errors}<fullName>{escape(full_name)}</fullName>"
+                                       f"<success>{str(success).lower()}</success></result>")

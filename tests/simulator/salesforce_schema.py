@@ -24,17 +24,20 @@ FIELDS = {
         ("Email", "email", "Email"), ("IsActive", "boolean", "Active"), ("UserType", "picklist", "User Type"),
         ("ProfileId", "reference", "Profile ID"), ("UserRoleId", "reference", "Role ID"),
         ("FederationIdentifier", "string", "Federation ID"), ("LastLoginDate", "datetime", "Last Login"),
+        ("FirstName", "string", "First Name"), ("LastName", "string", "Last Name"), ("Alias", "string", "Alias"),
+        ("LocaleSidKey", "picklist", "Locale"), ("TimeZoneSidKey", "picklist", "Time Zone"),
+        ("EmailEncodingKey", "picklist", "Email Encoding"), ("LanguageLocaleKey", "picklist", "Language"),
     ],
     "UserRole": [("Id", "id", "Role ID"), ("Name", "string", "Name")],
     "Profile": [
-        ("Id", "id", "Profile ID"), ("Name", "string", "Name"),
+        ("Id", "id", "Profile ID"), ("Name", "string", "Name"), ("UserLicenseId", "reference", "User License ID"),
         ("IsSsoEnabled", "boolean", "Is Single Sign-On Enabled"),
         ("PermissionsApiEnabled", "boolean", "API Enabled"), ("PermissionsManageUsers", "boolean", "Manage Users"),
         ("PermissionsModifyAllData", "boolean", "Modify All Data"),
     ],
     "PermissionSet": [
         ("Id", "id", "PermissionSet ID"), ("Name", "string", "API Name"), ("Label", "string", "Permission Set Name"),
-        ("IsOwnedByProfile", "boolean", "Is Owned By Profile"),
+        ("IsOwnedByProfile", "boolean", "Is Owned By Profile"), ("ProfileId", "reference", "Profile ID"),
         ("PermissionsIsSsoEnabled", "boolean", "Is Single Sign-On Enabled"),
         ("PermissionsApiEnabled", "boolean", "API Enabled"), ("PermissionsManageUsers", "boolean", "Manage Users"),
         ("PermissionsModifyAllData", "boolean", "Modify All Data"),
@@ -43,13 +46,17 @@ FIELDS = {
         ("Id", "id", "Permission Set Assignment ID"), ("AssigneeId", "reference", "Assignee ID"),
         ("PermissionSetId", "reference", "Permission Set ID"),
     ],
+    "UserLicense": [
+        ("Id", "id", "User License ID"), ("Name", "string", "Name"), ("TotalLicenses", "int", "Total Licenses"),
+        ("UsedLicenses", "int", "Used Licenses"),
+    ],
     "Organization": [
         ("Id", "id", "Organization ID"), ("Name", "string", "Name"), ("IsSandbox", "boolean", "Is Sandbox"),
         ("OrganizationType", "picklist", "Edition"), ("InstanceName", "string", "Instance Name"),
     ],
 }
 KEY_PREFIXES = {"User": "005", "Profile": "00e", "UserRole": "00E", "PermissionSet": "0PS", "PermissionSetAssignment": "0Pa",
-                "Organization": "00D"}
+                "Organization": "00D", "UserLicense": "100"}
 # (object, relationship name) -> (reference field, related object)
 RELATIONSHIPS = {
     ("User", "Profile"): ("ProfileId", "Profile"),

@@ -242,6 +242,7 @@ def normalise_salesforce(sf: dict) -> dict:
     sf.setdefault("token_requests", [])      # OAuth token endpoint requests (salesforce_oauth.py): not logins
     sf.setdefault("connected_apps", {})
     sf.setdefault("external_client_apps", {})
+    sf.setdefault("writes", [])              # admin-session writes (salesforce_admin.py)
     for username, user in sf.setdefault("users", {}).items():
         for key, value in SF_USER_DEFAULTS.items():
             user.setdefault(key, copy.deepcopy(value))
@@ -272,7 +273,10 @@ def _salesforce_state(sf_seed: dict) -> dict:
                                  "roles": copy.deepcopy(sf_seed.get("roles", {})),
                                  "users": copy.deepcopy(sf_seed.get("users") or {}),
                                  "connected_apps": copy.deepcopy(sf_seed.get("connected_apps") or {}),
-                                 "external_client_apps": copy.deepcopy(sf_seed.get("external_client_apps") or {})})
+                                 "external_client_apps": copy.deepcopy(sf_seed.get("external_client_apps") or {}),
+                                 # licences by name (salesforce_admin.py); used ones are counted from active users
+                                 "user_licenses": copy.deepcopy(sf_seed.get("user_licenses") or {
+                                     "Salesforce": {"id": "100sim000000001AAA", "total": 10}})})
 
 
 def dump_json(state: dict) -> str:

@@ -186,7 +186,8 @@ class Simulator:
         return [entry for entry in history if grant_type is None or entry["grant_type"] == grant_type]
 
     def salesforce_counts(self) -> dict:
-        """{logins, logins_by_channel, token_requests, token_requests_by_grant_type} (control API /_sim/salesforce_counts)."""
+        """{logins, logins_by_channel, token_requests, token_requests_by_grant_type, writes, writes_by_kind} (control API
+        /_sim/salesforce_counts); writes are the admin session's (salesforce_admin.py)."""
         return self._control("GET", "salesforce_counts")
 
     @property

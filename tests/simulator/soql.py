@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from .salesforce_admin import license_name, licenses
 from .salesforce_schema import FieldError, check_field_path
 
 QUERY = re.compile(r"^\s*SELECT\s+(?P<fields>.+?)\s+FROM\s+(?P<object>\w+)"
@@ -33,7 +34,7 @@ class SoqlError(Exception):
 def _profile_owned_set(profile_name: str, profile: dict) -> dict:
     return {"Id": "0PS" + profile.get("id", "00e")[3:], "Name": "X" + profile.get("id", "00e000000000000"),
             "Label": profile_name, "IsOwnedByProfile": True,
-            "PermissionsIsSsoEnabled": bool(profile.get("IsSsoEnabled")),
+            "ProfileId": profile.get("id"), "PermissionsIsSsoEnabled": bool(profile.get("IsSsoEnabled")),
             "PermissionsApiEnabled": bool(profile.get("PermissionsApiEnabled")),
             "PermissionsManageUsers": bool(profile.get("PermissionsManageUsers")),
             "PermissionsModifyAllData": bool(profile.get("PermissionsModifyAllData"))}
@@ -44,7 +45,11 @@ def _user_row(sf: dict, user: dict) -> dict:
     role = sf.get("roles", {}).get(user.get("role")) if user.get("role") else None
     return {"Id": user["id"], "Username": user["username"], "Name": user.get("full_name"), "Email": user.get("email"),
             "IsActive": bool(user.get("is_active", True)), "UserType": user.get("user_type", "Standard"),
-            "FederationIdentifier": user.get("federation_identifier"), "LastLoginDate": user.get("last_login_date"),
+            "FederationIdentifier": user.get("federation_identifier"), "FirstName": user.get("first_name"),
+            "LastName": user.get("last_name") or user.get("full_name"), "Alias": user.get("alias"),
+            "LocaleSidKey": user.get("locale", "en_US"), "TimeZoneSidKey": user.get("time_zone", "America/Los_Angeles"),
+            "EmailEncodingKey": user.get("email_encoding", "UTF-8"), "LanguageLocaleKey": user.get("language", "en_US"),
+            "LastLoginDate": user.get("last_login_date"),
             "UserRoleId": role["id"] if role else None,
             "UserRole": {"Id": role["id"], "Name": user["role"]} if role else None,
             "ProfileId": profile.get("id"),
@@ -61,6 +66,7 @@ def _assignment_rows(sf: dict, user: dict) -> list:
     for name in user.get("permission_sets", []):
         perm = sf["permission_sets"].get(name, {})
         sets.append({"Id": perm.get("id"), "Name": name.replace(" ", "_"), "Label": name, "IsOwnedByProfile": False,
+                     "ProfileId": None,
                      "PermissionsIsSsoEnabled": bool(perm.get("IsSsoEnabled")),
                      "PermissionsApiEnabled": bool(perm.get("PermissionsApiEnabled")),
                      "PermissionsManageUsers": bool(perm.get("PermissionsManageUsers")),
@@ -79,11 +85,23 @@ def _rows(sf: dict, sobject: str) -> list:
         return [_user_row(sf, u) for u in sf["users"].values()]
     if sobject == "PermissionSetAssignment":
         return [row for u in sf["users"].values() for row in _assignment_rows(sf, u)]
+    if sobject == "Profile":
+        lics = licenses(sf)
+        return [{"Id": p.get("id"), "Name": name, "UserLicenseId": (lics.get(license_name(p)) or {}).get("id"),
+                 "IsSsoEnabled": bool(p.get("IsSsoEnabled")), "PermissionsApiEnabled": bool(p.get("PermissionsApiEnabled")),
+                 "PermissionsManageUsers": bool(p.get("PermissionsManageUsers")),
+                 "PermissionsModifyAllData": bool(p.get("PermissionsModifyAllData"))} for name, p in sf["profiles"].items()]
+    if sobject == "PermissionSet":
+        return [_profile_owned_set(name, p) for name, p in sf["profiles"].items()]
+    if sobject == "UserLicense":
+        return [{"Id": lic["id"], "Name": name, "TotalLicenses": lic["total"], "UsedLicenses": lic["used"]}
+                for name, lic in licenses(sf).items()]
     return [_org_row(sf["org"])]
 
 
 RELATED = {"Profile": "Profile", "PermissionSet": "PermissionSet", "UserRole": "UserRole"}
-OBJECTS = {"user": "User", "permissionsetassignment": "PermissionSetAssignment", "organization": "Organization"}
+OBJECTS = {"profile": "Profile", "permissionset": "PermissionSet", "userlicense": "UserLicense", "user": "User",
+           "permissionsetassignment": "PermissionSetAssignment", "organization": "Organization"}
 
 
 def _field(row: dict, path: str, sobject: str):
