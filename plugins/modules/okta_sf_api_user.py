@@ -28,6 +28,7 @@ author:
 extends_documentation_fragment:
   - idm.okta_salesforce.okta
   - idm.okta_salesforce.salesforce
+  - idm.okta_salesforce.salesforce_admin
   - idm.okta_salesforce.attributes
   - idm.okta_salesforce.attributes.actiongroup_okta
 attributes:
@@ -105,40 +106,10 @@ options:
     type: str
     choices: [on_create, always]
     default: on_create
-  sf_admin_username:
-    description:
-      - Salesforce administrator the admin session's token is issued for (OAuth 2.0 JWT bearer flow).
-      - The admin session reads and writes the integration user O(user.username) and its profile; it needs Manage Users
-        and, to create a profile, Customize Application and Modify Metadata.
-      - If not set, the value of the E(SF_ADMIN_USERNAME) environment variable is used.
-    type: str
-  sf_admin_consumer_key:
-    description:
-      - Consumer key of the admin session's connected app or external client app. Setting any C(sf_admin_*) option
-        opens the admin session.
-      - If not set, the value of the E(SF_ADMIN_CONSUMER_KEY) environment variable is used.
-    type: str
-  sf_admin_private_key:
-    description:
-      - PEM private key whose certificate is uploaded to the admin app (JWT bearer flow, with O(sf_admin_username)).
-      - Mutually exclusive with O(sf_admin_private_key_file) and O(sf_admin_consumer_secret). Never logged or returned.
-      - simple-salesforce sends the token request to C(https://{sf_domain}.salesforce.com) and names that URL as the
-        assertion's audience; Salesforce's JWT bearer flow documents C(login.salesforce.com) and C(test.salesforce.com)
-        as audiences, so keep O(sf_domain) V(login) (or V(test) for a sandbox) for this flow.
-      - If not set, the value of the E(SF_ADMIN_PRIVATE_KEY) environment variable is used.
-    type: str
-  sf_admin_private_key_file:
-    description:
-      - Path of that PEM private key on the host that runs the module, instead of O(sf_admin_private_key).
-      - If not set, the value of the E(SF_ADMIN_PRIVATE_KEY_FILE) environment variable is used.
-    type: path
-  sf_admin_consumer_secret:
-    description:
-      - Consumer secret of the admin app, for the OAuth 2.0 client credentials flow (the token is issued for the app's
-        Run As user). That flow works only on the org's My Domain, so set O(sf_domain) to it. Never logged or returned.
-      - If not set, the value of the E(SF_ADMIN_CONSUMER_SECRET) environment variable is used.
-    type: str
 notes:
+  - The admin session (O(sf_admin_username) and the other C(sf_admin_*) options) reads and writes the integration user
+    O(user.username) and its profile; its administrator needs Manage Users and, to create a profile, Customize
+    Application and Modify Metadata.
   - Uses the Salesforce connection options O(sf_domain), O(sf_login_url), O(sf_api_version), O(sf_validate_certs),
     O(sf_ca_path) and O(sf_timeout); O(sf_username), O(sf_password) and O(sf_security_token) are not used (the user is
     O(user), its password O(password)). The Okta options are accepted, as by every module of the collection, and not

@@ -45,6 +45,7 @@ author:
   - idm.okta_salesforce contributors (!UNKNOWN)
 extends_documentation_fragment:
   - idm.okta_salesforce.salesforce
+  - idm.okta_salesforce.salesforce_admin
   - idm.okta_salesforce.okta
   - idm.okta_salesforce.attributes
   - idm.okta_salesforce.attributes.actiongroup_okta
@@ -97,39 +98,6 @@ options:
         integration" page lists; one C(oauth_policy_*) check per setting.
       - If not set, the value of the E(SF_OAUTH_APP_NAME) environment variable is used.
     type: str
-  sf_admin_username:
-    description:
-      - Salesforce administrator the admin session's token is issued for (OAuth 2.0 JWT bearer flow).
-      - The admin session reads the integration user O(sf_username) (active, user type, profile permissions,
-        delegated authentication) without its password, and, with O(sf_oauth_app_name), the connected app's OAuth policy.
-      - If not set, the value of the E(SF_ADMIN_USERNAME) environment variable is used.
-    type: str
-  sf_admin_consumer_key:
-    description:
-      - Consumer key of the admin session's connected app or external client app. Setting any C(sf_admin_*) option
-        opens the admin session.
-      - If not set, the value of the E(SF_ADMIN_CONSUMER_KEY) environment variable is used.
-    type: str
-  sf_admin_private_key:
-    description:
-      - PEM private key whose certificate is uploaded to the admin app (JWT bearer flow, with O(sf_admin_username)).
-      - Mutually exclusive with O(sf_admin_private_key_file) and O(sf_admin_consumer_secret). Never logged or returned.
-      - simple-salesforce sends the token request to C(https://{sf_domain}.salesforce.com) and names that URL as the
-        assertion's audience; Salesforce's JWT bearer flow documents C(login.salesforce.com) and C(test.salesforce.com)
-        as audiences, so keep O(sf_domain) V(login) (or V(test) for a sandbox) for this flow.
-      - If not set, the value of the E(SF_ADMIN_PRIVATE_KEY) environment variable is used.
-    type: str
-  sf_admin_private_key_file:
-    description:
-      - Path of that PEM private key on the host that runs the module, instead of O(sf_admin_private_key).
-      - If not set, the value of the E(SF_ADMIN_PRIVATE_KEY_FILE) environment variable is used.
-    type: path
-  sf_admin_consumer_secret:
-    description:
-      - Consumer secret of the admin app, for the OAuth 2.0 client credentials flow (the token is issued for the app's
-        Run As user). That flow works only on the org's My Domain, so set O(sf_domain) to it. Never logged or returned.
-      - If not set, the value of the E(SF_ADMIN_CONSUMER_SECRET) environment variable is used.
-    type: str
   app_id:
     description:
       - Id of the Okta Salesforce app (C(0oa...)) whose instance type the org is compared with (check C(org_type_matches_app)).
@@ -165,8 +133,10 @@ notes:
     (public, documented; scope C(okta.apps.read)).
   - The Okta option O(org_url) is not required by this module (it is when O(app_id) or O(app_label) is set).
   - Requires the Python libraries C(requests) and C(simple-salesforce) on the host that runs the module.
-  - The admin session logs in through simple-salesforce's C(SalesforceLogin) (JWT bearer or client credentials
-    flow), then uses the same describes and SOQL queries as the login path, looking the user up by O(sf_username),
+  - The admin session (O(sf_admin_username) and the other C(sf_admin_*) options) checks the integration user
+    O(sf_username) (active, user type, profile permissions, delegated authentication) without its password, and, with
+    O(sf_oauth_app_name), the connected app's OAuth policy. It logs in through simple-salesforce's C(SalesforceLogin)
+    (JWT bearer or client credentials flow), then uses the same describes and SOQL queries as the login path, looking the user up by O(sf_username),
     and the Metadata API's C(readMetadata) for the connected app. All public, documented Salesforce APIs; read-only.
   - "With O(sf_auth=oauth) the checks are: C(consumer_key), C(consumer_secret); with an admin session also
     C(admin_session), C(user_found), C(user_active), C(standard_user), C(api_enabled_on_profile),
