@@ -76,12 +76,12 @@ def sf_user(simulator, username=API_USER):
     return simulator.state()["salesforce"]["users"][username]
 
 
-def salesforce_connected_app(simulator, consumer_key, consumer_secret, name="Okta_Provisioning"):
-    """What the Salesforce admin set up for Okta's OAuth version (or rotated): a connected app with this consumer key
-    and secret, so that the credentials test's token-endpoint probe accepts them."""
+def salesforce_connected_app(simulator, consumer_key, consumer_secret):
+    """What the Salesforce admin set up for Okta's OAuth version (or rotated): one more connected app, set up like the
+    seed's Okta_Provisioning, with this consumer key and secret, so that the credentials test's probe accepts them."""
     app = copy.deepcopy(simulator.state()["salesforce"]["connected_apps"]["Okta_Provisioning"])
     app.update(consumer_key=consumer_key, consumer_secret=consumer_secret)
-    simulator.patch(["salesforce", "connected_apps", name], app)
+    simulator.patch(["salesforce", "connected_apps", f"Okta_{consumer_key}"], app)
 
 
 def credentials(simulator, username=API_USER):
