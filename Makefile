@@ -15,7 +15,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv collection demo test test-unit test-floors test-repo test-sanity test-integration test-matrix test-planted bench docs clean
+.PHONY: help venv collection java demo test test-unit test-floors test-repo test-sanity test-integration test-matrix test-planted bench docs clean
 
 help:
 	@echo "make demo   - start the simulator and run the collection against it"
@@ -76,8 +76,13 @@ $(FLOORS_VENV)/.installed: requirements.txt tests/requirements.txt .ci/find-pyth
 test-repo: venv collection
 	$(PYTEST) -q tests/repo
 
-test-integration: venv collection
+# The Event-Driven Ansible tests run a real ansible-rulebook, whose rules engine needs Java 17+ (.ci/java installs
+# the distribution's JRE where it is missing).
+test-integration: venv collection java
 	$(PYTEST) -q tests/integration tests/reliability
+
+java:
+	bash .ci/java
 
 # Proof that the suite can fail: each planted bug (a write in check mode, a secret in an error message, a
 # swallowed exception, no read-back after a lost answer, ...) applied alone to a copy of the collection, and

@@ -229,7 +229,7 @@ def _oauth_error(response):
 def required_scope(method, path):
     """The OAuth 2.0 scope an Okta call needs (okta.<resource>.read or .manage), or None if unknown."""
     segments = [s for s in (path or "").split("/") if s][2:]   # after /api/v1
-    resource = {"apps": "apps", "users": "users", "groups": "groups"}.get(segments[0] if segments else "")
+    resource = {"apps": "apps", "users": "users", "groups": "groups", "logs": "logs"}.get(segments[0] if segments else "")
     if segments[:2] == ["meta", "schemas"]:
         resource = "schemas"
     if resource is None:
