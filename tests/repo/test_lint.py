@@ -31,8 +31,8 @@ def ansible_lint(*paths, tmp_path):
     return subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
-def test_role_and_playbooks_pass_the_production_profile(tmp_path):
-    linted = ansible_lint("roles/", "playbooks/", tmp_path=tmp_path)
+def test_role_playbooks_and_rulebooks_pass_the_production_profile(tmp_path):
+    linted = ansible_lint("roles/", "playbooks/", "extensions/eda/rulebooks/", tmp_path=tmp_path)
     output = linted.stdout + linted.stderr
     assert linted.returncode == 0, output
     assert "Profile 'production' was required, and it passed" in output

@@ -26,6 +26,7 @@ from tests.ansible_env import REPO
 
 BIN = Path(sys.executable).parent
 EE_DEFINITION = REPO / "extensions" / "awx" / "execution-environment.yml"
+DE_DEFINITION = REPO / "extensions" / "eda" / "decision-environment.yml"
 CREDENTIAL_TYPES = sorted((REPO / "extensions" / "awx" / "credential_types").glob("*.yml"))
 # AWX puts these in the injector templates' namespace besides the credential's own fields.
 AWX_NAMESPACE = {"tower", "awx"}
@@ -170,14 +171,21 @@ def installed_collection(tmp_path_factory):
     return SimpleNamespace(tarball=tarball, path=work / "collections")
 
 
+@pytest.fixture(scope="module", params=[EE_DEFINITION, DE_DEFINITION], ids=["execution", "decision"])
+def definition(request):
+    """The execution environment (AWX jobs) and the decision environment (EDA rulebook activations)."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def build_context(tmp_path_factory, installed_collection):
+def build_context(tmp_path_factory, installed_collection, definition):
     """`ansible-builder create` as the definition's comment says: the tarball in build/dist of the checkout
     (here a copy of the definition at the same place relative to build/dist)."""
     checkout = tmp_path_factory.mktemp("ee-checkout")
-    definition = checkout / "extensions" / "awx" / EE_DEFINITION.name
-    definition.parent.mkdir(parents=True)
-    definition.write_text(EE_DEFINITION.read_text())
+    copy = checkout / definition.relative_to(REPO)
+    copy.parent.mkdir(parents=True)
+    copy.write_text(definition.read_text())
+    definition = copy
     (checkout / "build" / "dist").mkdir(parents=True)
     (checkout / "build" / "dist" / installed_collection.tarball.name).write_bytes(installed_collection.tarball.read_bytes())
     context = checkout / "context"
@@ -187,14 +195,23 @@ def build_context(tmp_path_factory, installed_collection):
     return context
 
 
-def test_ansible_builder_create_writes_a_complete_build_context(build_context):
+def test_ansible_builder_create_writes_a_complete_build_context(build_context, definition):
     containerfile = (build_context / "Containerfile").read_text()
-    definition = yaml.safe_load(EE_DEFINITION.read_text())
-    assert f'ARG EE_BASE_IMAGE="{definition["images"]["base_image"]["name"]}"' in containerfile
+    assert f'ARG EE_BASE_IMAGE="{yaml.safe_load(definition.read_text())["images"]["base_image"]["name"]}"' in containerfile
     assert "ansible-core" in containerfile and "ansible-runner" in containerfile
     assert "introspect.py introspect" in containerfile
     for script in ("introspect.py", "assemble", "install-from-bindep", "check_ansible"):
         assert (build_context / "_build" / "scripts" / script).is_file()
+
+
+def test_only_the_decision_environment_adds_ansible_rulebook_and_java(build_context, definition):
+    """ansible-rulebook and the Java runtime of its rules engine go through the build's dependency files."""
+    def read(name):
+        path = build_context / "_build" / name
+        return path.read_text() if path.exists() else ""
+    decision = definition == DE_DEFINITION
+    assert ("ansible-rulebook==1.3.2" in read("requirements.txt")) == decision
+    assert ("java-17-openjdk-headless [platform:rpm]" in read("bindep.txt")) == decision
 
 
 def test_the_execution_environment_installs_the_collection_from_the_local_build(build_context, tmp_path):

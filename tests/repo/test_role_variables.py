@@ -20,7 +20,7 @@ ROLE = REPO / "roles" / "enable_provisioning"
 INVENTORY = REPO / "playbooks" / "inventory" / "orgs.yml"
 # Set by the role for playbooks to read; read or published by the playbooks only (documented there).
 ROLE_OUTPUT = {"okta_sf_result"}
-PLAYBOOK_VARIABLES = {"okta_sf_hosts", "okta_sf_fail_on_drift", "okta_sf_audit"}
+PLAYBOOK_VARIABLES = {"okta_sf_hosts", "okta_sf_fail_on_drift", "okta_sf_audit", "okta_sf_eda_remediate"}
 # Module names also match the variable pattern where comments name them.
 MODULES = {"okta_sf_provisioning", "okta_sf_provisioning_info", "okta_sf_credentials_test", "okta_sf_sync_info"}
 # A variable name, not a module (idm.okta_salesforce.okta_sf_...), a YAML anchor or a path.
