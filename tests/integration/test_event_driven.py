@@ -143,7 +143,7 @@ def test_the_rulebook_restores_settings_checks_health_and_survives_a_restart(sim
         wait_for(lambda: "PLAY RECAP" in rulebook.output.split(REMEDIATION_PLAY, 1)[-1], 60, "the remediation run's end")
         time.sleep(3 * POLL_INTERVAL)   # its own writes are in the System Log now: they must start nothing
         rulebook.alive()
-        remediation_writes = [w for w in sim.writes()[writes_before:]]
+        remediation_writes = sim.writes()[writes_before:]
         assert rulebook.output.count(REMEDIATION_PLAY) == 1
         assert [(w["method"], w["path"]) for w in remediation_writes] == [
             ("PUT", f"/api/v1/apps/{SALESFORCE_APP}/features/USER_PROVISIONING")]

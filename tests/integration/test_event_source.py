@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import runpy
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pytest
 import requests

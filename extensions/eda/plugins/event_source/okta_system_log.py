@@ -144,4 +144,3 @@ async def main(queue, args):
                     raise SourceConfigError(f"{org_log.name}: {error}") from None
                 LOGGER.warning("%s: System Log not read this time, trying again in %s s: %s", org_log.name, interval, error)
         await asyncio.sleep(interval)
-
