@@ -1,12 +1,13 @@
 """Control endpoints under /_sim (no auth, never rate-limited or faulted): log, state, patch, config, reset,
 the sync-health calls (bulk assignment with provisioning, planted disagreements), fault counts, and the OAuth
-consent an admin gives in a browser (okta/consent)."""
+consent an admin gives in a browser (okta/consent), and the System Log's control calls (okta/admin_console, okta/events)."""
 from __future__ import annotations
 
 import json
 
 from .okta_apps import give_consent
 from .okta_auth import expire_all_tokens
+from .okta_system_log import admin_console_change, all_events, inject_events
 from .salesforce_provisioning import assign_many, plant_drift
 from .wire import Request, Response, json_response
 
@@ -78,6 +79,15 @@ def handle(app, req: Request) -> Response:
         if route == ("POST", "/_sim/okta/consent"):
             # The admin's browser: "Authenticate with Salesforce.com", sign in, allow.
             return json_response(200, give_consent(app.state, (body or {})["app_id"]))
+        if route == ("POST", "/_sim/okta/admin_console"):
+            # An admin saving the To App / To Okta settings in the Admin Console: state changed, one event written.
+            body = body or {}
+            return json_response(200, {"event": admin_console_change(app.state, body["app_id"], body["feature"],
+                                                                      body.get("settings") or {})})
+        if route == ("POST", "/_sim/okta/events"):
+            return json_response(200, {"uuids": inject_events(app.state, body or {})})
+        if route == ("GET", "/_sim/okta/events"):
+            return json_response(200, all_events(app.state))
         if route == ("GET", "/_sim/salesforce_counts"):
             return json_response(200, salesforce_counts(app.state))
         if route == ("GET", "/_sim/info"):

@@ -25,7 +25,7 @@ import time
 
 from .wire import Response, okta_error
 
-OKTA_FAMILIES = {"apps", "app", "app_users", "app_groups", "users", "groups", "schemas", "api"}
+OKTA_FAMILIES = {"apps", "app", "app_users", "app_groups", "users", "groups", "schemas", "logs", "api"}
 WRITE_METHODS = {"POST", "PUT", "DELETE", "PATCH"}
 AFTER_KINDS = ("reset", "502", "timeout")
 # The log's `fault` values, by category (a fault may be in several: an after-handler 502 is also a 5xx).

@@ -51,17 +51,36 @@ def lookup(obj: dict, attr: str):
     return node
 
 
+def lookup_all(obj, attr: str) -> list:
+    """Every value a dotted attribute reaches, going through lists: `target.id` of a System Log event names the id
+    of each of its targets (Okta: a filter on such an attribute matches when any element matches,
+    https://developer.okta.com/docs/reference/system-log-query/)."""
+    nodes = [obj]
+    for part in attr.split("."):
+        found = []
+        for node in nodes:
+            if isinstance(node, list):
+                found += [item.get(part) for item in node if isinstance(item, dict)]
+            elif isinstance(node, dict):
+                found.append(node.get(part))
+        nodes = found
+    values = []
+    for node in nodes:
+        values.extend(node if isinstance(node, list) else [node])
+    return values
+
+
+def _clause_holds(actual, op: str, value: str) -> bool:
+    actual = "" if actual is None else str(actual)
+    if op == "eq":
+        return actual.lower() == value.lower()
+    return actual.lower().startswith(value.lower())
+
+
 def matches(obj: dict, groups: list) -> bool:
     for conjunction in groups:
-        ok = True
-        for attr, op, value in conjunction:
-            actual = lookup(obj, attr)
-            actual = "" if actual is None else str(actual)
-            if op == "eq" and actual.lower() != value.lower():
-                ok = False
-            elif op == "sw" and not actual.lower().startswith(value.lower()):
-                ok = False
-        if ok:
+        if all(any(_clause_holds(actual, op, value) for actual in lookup_all(obj, attr) or [None])
+               for attr, op, value in conjunction):
             return True
     return False
 

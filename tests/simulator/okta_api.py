@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from . import okta_apps as apps
 from . import okta_assignments as assignments
 from . import okta_directory as directory
+from . import okta_system_log as system_log
 
 ID = r"[^/]+"
 
@@ -53,7 +54,10 @@ ROUTES = [
     _route("DELETE", A + "/groups/{group_id}", assignments.unassign_group, "app_groups", APPS_MANAGE),
     _route("GET", "/api/v1/meta/schemas/apps/{app_id}/default", apps.app_user_schema, "schemas", "okta.schemas.read"),
     _route("GET", "/api/v1/users", directory.list_users, "users", "okta.users.read"),
+    _route("GET", "/api/v1/users/me", directory.read_me, "users", "okta.users.read"),
     _route("GET", "/api/v1/users/{user_id}", directory.read_user, "users", "okta.users.read"),
+    # System Log (https://developer.okta.com/docs/reference/system-log-query/): its own rate-limit family
+    _route("GET", "/api/v1/logs", system_log.list_logs, "logs", "okta.logs.read"),
     _route("GET", "/api/v1/groups", directory.list_groups, "groups", "okta.groups.read"),
     _route("GET", "/api/v1/groups/{group_id}", directory.read_group, "groups", "okta.groups.read"),
     _route("GET", "/api/v1/groups/{group_id}/users", directory.list_group_users, "groups", "okta.groups.read"),

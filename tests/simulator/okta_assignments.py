@@ -4,7 +4,8 @@ from __future__ import annotations
 from . import okta_render as render
 from .okta_apps import get_app, schema_properties
 from .paging import paged
-from .salesforce_provisioning import deactivate_user, push_user
+from .okta_system_log import app_target, group_target, record_push, record_request, user_target
+from .salesforce_provisioning import deactivate_user, pushes_new_users, push_user
 from .state import now_iso
 from .wire import OktaFailure, json_response, no_content, not_found, validation_failed
 
@@ -86,6 +87,10 @@ def assign_user(ctx, req):
             raise not_found(f"{body['id']} (User)")
         failure = _injected_failure(ctx, user)
         if failure:
+            if pushes_new_users(state, app["id"]):   # the push that this fault stands for failed: Okta logs it
+                record_push(state, "application.provision.user.push", app["id"], user["id"],
+                            (credentials or {}).get("userName") or user["profile"]["login"], result="FAILURE",
+                            reason="; ".join(failure.causes) or failure.summary)
             raise failure
         if user["status"] in ("DEPROVISIONED", "SUSPENDED"):
             raise OktaFailure(403, "E0000117", "Cannot assign apps or update app profiles for an inactive user.",
@@ -98,6 +103,7 @@ def assign_user(ctx, req):
         credentials = {"userName": user["profile"]["login"], **credentials}
         credentials.pop("password", None)
         record = state.set_direct_assignment(app["id"], user["id"], credentials, merged_profile)
+        record_request(ctx, req, "application.user_membership.add", [app_target(state, app["id"]), user_target(user)])
         push_user(state, app["id"], record)
         return json_response(200, render.render_app_user(state, req.base_url, app["id"], record, False))
 
@@ -135,6 +141,9 @@ def unassign_user(ctx, req):
                               ["The user is assigned to the app through a group (scope GROUP); remove the group "
                                "assignment or the group membership instead."])
         state.remove_direct_assignment(app["id"], record["id"])
+        user = state.data["okta"]["users"].get(record["id"])
+        if user is not None:
+            record_request(ctx, req, "application.user_membership.remove", [app_target(state, app["id"]), user_target(user)])
         if record["id"] not in state.data["okta"]["app_users"][app["id"]]:
             deactivate_user(state, app["id"], record)
     return no_content()
@@ -175,6 +184,7 @@ def assign_group(ctx, req):
         if group is None:
             raise not_found(f"{req.params['group_id']} (UserGroup)")
         record = state.set_group_assignment(app["id"], group["id"], priority, profile)
+        record_request(ctx, req, "group.application_assignment.add", [app_target(state, app["id"]), group_target(group)])
         app_users = state.data["okta"]["app_users"][app["id"]]
         for uid in state.data["okta"]["group_members"].get(group["id"], []):
             if uid in app_users:
@@ -190,6 +200,9 @@ def unassign_group(ctx, req):
             raise not_found(f"{req.params['group_id']} (ApplicationGroupAssignment)")
         before = dict(state.data["okta"]["app_users"][app["id"]])
         state.remove_group_assignment(app["id"], req.params["group_id"])
+        group = state.data["okta"]["groups"].get(req.params["group_id"])
+        if group is not None:
+            record_request(ctx, req, "group.application_assignment.remove", [app_target(state, app["id"]), group_target(group)])
         for uid, record in before.items():
             if uid not in state.data["okta"]["app_users"][app["id"]]:
                 deactivate_user(state, app["id"], record)

@@ -52,6 +52,15 @@ def read_user(ctx, req):
         return json_response(200, render.render_user(req.base_url, user))
 
 
+def read_me(ctx, req):
+    """The caller as a User: an API token's owner; an OAuth service-app token has no user, and Okta answers 404
+    (modelled wording: the same E0000007 as any unknown user)."""
+    from .okta_system_log import owner_user
+    if req.auth.get("kind") != "SSWS":
+        raise not_found("me (User)")
+    return json_response(200, render.render_user(req.base_url, owner_user(ctx.state)))
+
+
 def list_groups(ctx, req):
     state = ctx.state
     with state.lock:

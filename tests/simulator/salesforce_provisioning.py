@@ -14,6 +14,7 @@ touched, and returns exactly which keys it changed, so tests can compare a repor
 from __future__ import annotations
 
 from .okta_render import app_features
+from .okta_system_log import record_push
 from .seed import SF_USER_DEFAULTS, sf_id
 
 DEFAULT_PROFILE = "Standard User"
@@ -32,6 +33,10 @@ def _is_salesforce_push(state, app_id: str) -> list:
 def _ensure(sf: dict, kind: str, name: str | None, prefix: str) -> None:
     if name and name not in sf[kind]:
         sf[kind][name] = {"id": sf_id(prefix, name)}
+
+
+def pushes_new_users(state, app_id: str) -> bool:
+    return "PUSH_NEW_USERS" in _is_salesforce_push(state, app_id)
 
 
 def push_user(state, app_id: str, record: dict) -> None:
@@ -55,11 +60,17 @@ def push_user(state, app_id: str, record: dict) -> None:
                     full_name=f"{okta_user['profile'].get('firstName', '')} {okta_user['profile'].get('lastName', '')}".strip(),
                     email=okta_user["profile"].get("email") or username, profile=profile, role=role)
         sf["users"][username] = user
+        event = "application.provision.user.push"
     else:
+        # System Log (event catalogue): a reactivated user is a push, a changed one a profile push
+        event = "application.provision.user.push" if not user.get("is_active") else None
         user["is_active"] = True
         if "PUSH_PROFILE_UPDATES" in features:
             user["profile"], user["role"] = profile, role
+            event = event or "application.provision.user.push_profile"
     record["externalId"] = user["id"]
+    if event:
+        record_push(state, event, app_id, record["id"], username)
 
 
 def deactivate_user(state, app_id: str, record: dict) -> None:
@@ -69,6 +80,7 @@ def deactivate_user(state, app_id: str, record: dict) -> None:
     user = state.data["salesforce"]["users"].get((record.get("credentials") or {}).get("userName"))
     if user is not None:
         user["is_active"] = False
+        record_push(state, "application.provision.user.deactivate", app_id, record["id"], user["username"])
 
 
 def assign_many(state, app_id: str, count: int, profile: dict | None = None, first: int = 1) -> int:

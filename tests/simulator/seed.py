@@ -219,6 +219,10 @@ def build_state(seed: dict) -> dict:
             "connections": connections, "features": features, "api_exposure": api_exposure,
             "app_user_schemas": copy.deepcopy(okta_seed.get("app_user_schemas", {})),
             "counters": {"00u": counter, "00g": len(groups), "0oa": len(apps)},
+            # the SSWS token's owner: the actor of System Log events written by SSWS requests (okta_system_log.py)
+            "api_token_owner": dict(okta_seed.get("api_token_owner") or
+                                    {"id": "00uapiadmin000001", "login": "api.admin@acme.com", "name": "API Admin"}),
+            "system_log": [],   # LogEvents in persistence order (okta_system_log.py)
         },
         "salesforce": _salesforce_state(seed.get("salesforce", {})),
     }

@@ -226,6 +226,28 @@ class Simulator:
         """What the admin's browser does for the OAuth version: "Authenticate with Salesforce.com", sign in, allow."""
         return self._control("POST", "okta/consent", {"app_id": app_id})
 
+    def admin_console_change(self, app_id: str, feature: str, settings: dict) -> dict:
+        """An admin editing the To App (USER_PROVISIONING) or To Okta (INBOUND_PROVISIONING) settings in the Admin
+        Console: the settings are merged as PUT .../features/{feature} merges them, and the one System Log event
+        written (application.lifecycle.update, actor Jane Admin) is returned."""
+        return self._control("POST", "okta/admin_console", {"app_id": app_id, "feature": feature,
+                                                            "settings": settings})["event"]
+
+    def inject_events(self, event_type: str, app_id: str, result: str = "FAILURE", reason: str | None = None,
+                      count: int = 1, user_logins: list | None = None, actor: dict | None = None) -> list:
+        """Write `count` System Log events of one type for an app as Okta would (actor SystemPrincipal unless given);
+        returns their uuids."""
+        body = {"event_type": event_type, "app_id": app_id, "result": result, "reason": reason, "count": count}
+        if user_logins:
+            body["user_logins"] = list(user_logins)
+        if actor:
+            body["actor"] = actor
+        return self._control("POST", "okta/events", body)["uuids"]
+
+    def system_log(self) -> list:
+        """Every stored System Log event (LogEvent dicts), in persistence order."""
+        return self._control("GET", "okta/events")
+
     def expire_tokens(self) -> int:
         """Expire every OAuth access token issued so far (to test refresh on 401)."""
         return self._control("POST", "expire_tokens")["expired"]

@@ -64,6 +64,7 @@ class SimState:
             self.sf_sessions = {}        # sessionId -> {username, password_expired}
             self.sf_query_cursors = {}   # query locator -> (records, batch size): SOQL answers still to fetch
             self.sync_drifted = {}       # app id -> Okta user ids a sync_drift control call changed
+            self.system_log_times = []   # persistence times parallel to data["okta"]["system_log"]
             self.rebuild_indexes()
 
     def rebuild_indexes(self) -> None:

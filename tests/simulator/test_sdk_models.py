@@ -127,3 +127,20 @@ def test_schema_and_error_answers(okta):
     missing = okta.get("/api/v1/apps/0oanothere").json()
     error = parses(sdk.Error, missing)
     assert error.error_code == "E0000007"
+
+
+def test_system_log_events_parse_as_log_events(okta, sim):
+    """Events of every actor kind (API token owner, service app, Okta itself, Admin Console) hold only LogEvent fields."""
+    enable_provisioning(okta, sim)
+    okta.put(f"{SF_APP}/features/USER_PROVISIONING", json={"create": {"lifecycleCreate": {"status": "ENABLED"}}})
+    uid = okta.get("/api/v1/users/user0012@acme.com").json()["id"]
+    okta.post(f"{SF_APP}/users", json={"id": uid, "scope": "USER"})
+    sim.admin_console_change("0oasalesforce0001", "INBOUND_PROVISIONING", {"importSettings": {"username": {"userNameFormat": "EMAIL"}}})
+    sim.inject_events("application.integration.authentication_failure", "0oasalesforce0001", reason="INVALID_LOGIN")
+    events = okta.get("/api/v1/logs").json()
+    assert {e["actor"]["type"] for e in events} == {"User", "SystemPrincipal"}
+    assert {e["actor"]["alternateId"] for e in events} >= {"api.admin@acme.com", "jane.admin@acme.com", "system@okta.com"}
+    for event in events:
+        parsed = parses(sdk.LogEvent, event)
+        assert parsed.outcome.result == event["outcome"]["result"] and parsed.actor.id == event["actor"]["id"]
+        assert all(sdk.LogTarget.from_dict(t).type == t["type"] for t in event["target"])
