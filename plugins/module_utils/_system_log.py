@@ -10,8 +10,8 @@ asyncio loop around it. Everything here is synchronous and blocking (the plugin 
 Polling follows Okta's documented pattern (https://developer.okta.com/docs/reference/system-log-query/): a first
 request with `since` and `sortOrder=ASCENDING` and no `until`, then the `rel="next"` link of each answer, which a
 polling answer always has, followed as given. The position written to the state file is the link to read next
-and the uuids of the events already delivered from it, saved after each event: a restart reads that page again
-and skips what was delivered, so it neither repeats nor misses an event.
+and the uuids of the events already delivered from it, saved after each event is taken by ansible-rulebook: a
+restart reads that page again and skips what was delivered, so it neither repeats nor misses an event.
 """
 
 from __future__ import annotations

@@ -99,10 +99,9 @@ def test_events_are_shaped_for_rules_and_the_automations_own_changes_are_marked(
     start_position(sim, args)
     sim.admin_console_change(SALESFORCE_APP, "USER_PROVISIONING",
                              {"capabilities": {"lifecycleDeactivate": {"status": "DISABLED"}}})
-    # The same change through the API with the source's own token: the automation's.
-    response = requests.put(f"{sim.url}/api/v1/apps/{SALESFORCE_APP}/features/USER_PROVISIONING",
-                            json={"capabilities": {"lifecycleDeactivate": {"status": "ENABLED"}}},
-                            headers={"Authorization": f"SSWS {sim.api_token}"}, verify=sim.ca_path, timeout=10)
+    # A change through the API with the source's own token: the automation's.
+    response = requests.post(f"{sim.url}/api/v1/apps/{SALESFORCE_APP}/lifecycle/deactivate",
+                             headers={"Authorization": f"SSWS {sim.api_token}"}, verify=sim.ca_path, timeout=10)
     assert response.status_code == 200, response.text
     sim.inject_events(PUSH, SANDBOX_APP, result="FAILURE", count=2)       # another app: not watched below
     failures = sim.inject_events(PUSH, SALESFORCE_APP, result="FAILURE", reason="Salesforce refused", count=10)
@@ -113,7 +112,8 @@ def test_events_are_shaped_for_rules_and_the_automations_own_changes_are_marked(
     console, own = events[0], events[1]
     assert (console["category"], console["by_automation"], console["actor"]["alternate_id"]) == (
         "settings_change", False, "jane.admin@acme.com")
-    assert (own["category"], own["by_automation"]) == ("settings_change", True)
+    assert (own["event_type"], own["category"], own["by_automation"]) == (
+        "application.lifecycle.deactivate", "settings_change", True)
     assert console["org"] == "acme" and console["app"] == {"id": SALESFORCE_APP, "label": "Salesforce.com"}
     pushes = events[2:12]
     assert [e["uuid"] for e in pushes] == failures
@@ -156,7 +156,7 @@ def test_a_refused_credential_stops_the_source_with_a_clear_message_and_no_secre
 
 @pytest.mark.parametrize("args, message", [
     ({}, "orgs is required"),
-    ({"orgs": [{"name": "acme"}]}, "needs name (the org's inventory host) and org_url"),
+    ({"orgs": [{"name": "acme"}]}, r"orgs\[0\] needs name \(the org's inventory host\) and org_url"),
     ({"orgs": [{"name": "acme", "org_url": "https://acme.okta.com"}]}, "has no Okta credential"),
     ({"orgs": [{"name": "acme", "org_url": "https://acme.okta.com", "api_token": "x" * 40, "token": "y"}]},
      "unknown keys: token"),

@@ -29,8 +29,8 @@ description:
   - C(recent_failures) counts this app's push failures within C(push_failure_window) seconds, this one included;
     C(failure_burst) is true once it reaches C(push_failure_threshold) (a rule condition sees one event at a time,
     so the source counts).
-  - Each event is delivered once. Its uuid is saved to C(state_file) as soon as it is queued, with the link to
-    read next, so a restart reads on from there, repeating and missing nothing.
+  - Each event is delivered once. Its uuid is saved to C(state_file) as soon as ansible-rulebook has taken it from
+    the source's queue, with the link to read next, so a restart reads on from there, repeating and missing nothing.
 options:
   orgs:
     description:
@@ -112,16 +112,24 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._system_log im
 LOGGER = logging.getLogger("idm.okta_salesforce.okta_system_log")
 
 
-async def _deliver(queue, org_log):
-    """Read this org's pages until one is not full; queue each new event, then save it as delivered.
+async def _taken(queue):
+    """Until ansible-rulebook has taken the queued event: its source queue holds one event, and one still in the
+    queue when the source stops is lost with it, so it must not count as delivered yet."""
+    inner = getattr(queue, "queue", queue)      # ansible-rulebook's FilteredQueue wraps an asyncio.Queue
+    spins = 0
+    while not inner.empty():
+        await asyncio.sleep(0 if spins < 20 else 0.005)
+        spins += 1
 
-    ansible-rulebook's source queue holds one event, so a put may wait: the position is saved after each put,
-    and a stop between two puts loses nothing.
-    """
+
+async def _deliver(queue, org_log):
+    """Read this org's pages until one is not full; queue each new event, and once ansible-rulebook has taken it,
+    save it as delivered. A stop at any await loses nothing: an event not yet taken is read again after a restart."""
     for _page_number in range(MAX_PAGES_PER_POLL):
         page = await asyncio.to_thread(org_log.read_page)
         for event in org_log.new_events(page):
             await queue.put(event)
+            await _taken(queue)
             org_log.delivered(event)
         org_log.page_done(page)
         if not page.full:
