@@ -29,7 +29,7 @@ def args_for(sim, tmp_path, **org):
             "state_file": str(tmp_path / "position.json"), "ca_path": sim.ca_path, "interval": 0.2}
 
 
-async def _collect(args, count, timeout=30.0, linger=0.0):
+async def _collect(args, count, timeout=15.0, linger=0.0):
     """The first `count` events the source queues; then, after `linger` seconds, the source is cancelled, as
     ansible-rulebook stops it."""
     queue = asyncio.Queue(1)
@@ -55,7 +55,7 @@ async def _collect(args, count, timeout=30.0, linger=0.0):
     return got
 
 
-def collect(args, count, timeout=30.0):
+def collect(args, count, timeout=15.0):
     return asyncio.run(_collect(args, count, timeout))
 
 
@@ -98,7 +98,7 @@ def test_events_are_shaped_for_rules_and_the_automations_own_changes_are_marked(
     args = args_for(sim, tmp_path)
     start_position(sim, args)
     sim.admin_console_change(SALESFORCE_APP, "USER_PROVISIONING",
-                             {"capabilities": {"lifecycleDeactivate": {"status": "DISABLED"}}})
+                             {"update": {"lifecycleDeactivate": {"status": "DISABLED"}}})
     # A change through the API with the source's own token: the automation's.
     response = requests.post(f"{sim.url}/api/v1/apps/{SALESFORCE_APP}/lifecycle/deactivate",
                              headers={"Authorization": f"SSWS {sim.api_token}"}, verify=sim.ca_path, timeout=10)

@@ -28,6 +28,8 @@ PROVISIONING = "plugins/module_utils/_provisioning.py"
 API_INTEGRATION = "plugins/module_utils/_okta_api_integration.py"
 MODULE_SHELL = "plugins/module_utils/_okta_module.py"
 TRANSPORT = "plugins/module_utils/_transport.py"
+SYSTEM_LOG = "plugins/module_utils/_system_log.py"
+EVENT_SOURCE = "extensions/eda/plugins/event_source/okta_system_log.py"
 
 BUGS = (
     Bug(
@@ -91,5 +93,29 @@ BUGS = (
         tests=("tests/integration/test_assignment_safe_exclusive.py::test_every_removal_comes_after_every_add_and_update",
                "tests/integration/test_assignment_safe_exclusive.py::"
                "test_no_removal_when_an_add_failed_and_each_is_in_not_removed"),
+    ),
+    Bug(
+        name="an event counted as delivered while still in the queue",
+        why="the event ansible-rulebook had not yet taken when the source stopped is lost: a settings change or a "
+            "push failure is never answered",
+        edits=(Edit(EVENT_SOURCE, "            await _taken(queue)\n", ""),),
+        tests=("tests/integration/test_event_source.py::"
+               "test_every_event_once_in_order_over_pages_and_a_restart_in_the_middle_of_a_page",),
+    ),
+    Bug(
+        name="the automation's own changes look like an admin's",
+        why="each remediation's own writes start another audit and remediation, run after run",
+        edits=(Edit(SYSTEM_LOG, "        return bool({actor.get(\"id\"), actor.get(\"alternateId\")} & ",
+                    "        return False and bool({actor.get(\"id\"), actor.get(\"alternateId\")} & "),),
+        tests=("tests/integration/test_event_source.py::"
+               "test_events_are_shaped_for_rules_and_the_automations_own_changes_are_marked",),
+    ),
+    Bug(
+        name="a refused Okta credential polled again",
+        why="the event source keeps polling with a revoked token, filling Okta's log with refusals and never "
+            "telling anyone it stopped seeing events",
+        edits=(Edit(EVENT_SOURCE, "                if error.status in (401, 403):\n", "                if False:\n"),),
+        tests=("tests/integration/test_event_source.py::"
+               "test_a_refused_credential_stops_the_source_with_a_clear_message_and_no_secret",),
     ),
 )

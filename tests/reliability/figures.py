@@ -30,6 +30,12 @@ SUMMARY = (
     ("TLS cases {tls_tried} tried, {tls_passed} passed", ("tls_tried", "tls_passed")),
     ("concurrent runs {concurrent_runs}, of them with write phases interleaved (server log) {concurrent_interleaved}",
      ("concurrent_runs", "concurrent_interleaved")),
+    ("event-driven (ansible-rulebook): settings restored {eda_restored_ms} ms after the Admin Console change, audit "
+     "runs {eda_audit_runs}, remediation runs {eda_remediation_runs}; push failures {eda_push_failures}, health runs "
+     "{eda_health_runs}; credentials runs {eda_credentials_runs}; System Log events {eda_events}, delivered "
+     "{eda_delivered}, repeated {eda_repeated} (restart included)",
+     ("eda_restored_ms", "eda_audit_runs", "eda_remediation_runs", "eda_push_failures", "eda_health_runs",
+      "eda_credentials_runs", "eda_events", "eda_delivered", "eda_repeated")),
 )
 
 
