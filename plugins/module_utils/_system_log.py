@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import json
+import logging
 import os
 import tempfile
 import time
@@ -48,12 +49,16 @@ CATEGORIES = ("settings_change", "push_failure", "provisioning_outcome", "creden
 SCOPES = ("okta.logs.read", "okta.apps.read", "okta.users.read")
 PAGE_LIMIT = 100             # events per request (Okta's default; at most 1,000)
 MAX_PAGES_PER_POLL = 20      # then the other orgs get their turn
-SEEN_KEPT = 2000             # uuids remembered for de-duplication, newest last
+# uuids remembered for de-duplication, newest last: a restart reads again the page it was delivering, so two
+# pages' worth covers it (and keeps the state file, written after each event, small).
+SEEN_KEPT = 2 * PAGE_LIMIT
 STATE_VERSION = 1
+LOGGER = logging.getLogger("idm.okta_salesforce.okta_system_log")
 
 
-class SourceConfigError(InputError):
-    """Bad source arguments, or an org that refuses our credentials: the source stops with this message."""
+class SourceConfigError(ValueError):
+    """Bad source arguments, or an org that refuses our credentials: the event source stops with this message.
+    (Not a CollectionError: no module raises it.)"""
 
 
 def iso_to_epoch(text):
@@ -105,7 +110,7 @@ class PositionFile:
                 raise SourceConfigError(
                     f"Cannot read the state file {path} ({exc}). Fix or remove it; without it the source starts "
                     "again from `since` (or now).") from None
-            if data.get("version") == STATE_VERSION and isinstance(data.get("orgs"), dict):
+            if isinstance(data, dict) and data.get("version") == STATE_VERSION and isinstance(data.get("orgs"), dict):
                 self.orgs = data["orgs"]
 
     def org(self, name, org_url):
@@ -132,10 +137,9 @@ class PositionFile:
 
 
 class Page:
-    """One answer of /api/v1/logs: the URL read, its events, its `next` link."""
+    """One answer of /api/v1/logs: its events and its `next` link."""
 
-    def __init__(self, url, events, next_url):
-        self.url = url
+    def __init__(self, events, next_url):
         self.events = events
         self.next_url = next_url
 
@@ -169,7 +173,19 @@ class OrgSystemLog:
         that a restart before that page was delivered asks for the same events)."""
         url = self.position.get("next")
         if url:
-            response = self.client.request("GET", url)
+            try:
+                response = self.client.request("GET", url)
+            except OktaApiError as error:
+                if error.status != 400:
+                    raise
+                # Okta refused the saved link (its cursor expired, or the log was reset): poll again from the last
+                # delivered event's time; the uuids delivered from there are skipped.
+                LOGGER.warning("%s: Okta refused the saved System Log link (%s); reading again from %s", self.name,
+                               error.summary, self.position.get("last_published") or self.position.get("since"))
+                self.position["next"] = None
+                self.position["since"] = self.position.get("last_published") or self.position.get("since")
+                self.positions.save()
+                return self.read_page()
         else:
             if not self.position.get("since"):
                 self.position["since"] = self.since or epoch_to_iso(time.time())
@@ -181,7 +197,7 @@ class OrgSystemLog:
             raise OktaApiError(response.status, summary="expected a JSON list of System Log events", method="GET",
                                path="/api/v1/logs", request_id=response.request_id)
         self._learn_own_actor()
-        return Page(url, response.body, response.next_url)
+        return Page(response.body, response.next_url)
 
     def page_done(self, page):
         """Every event of `page` was delivered: read its `next` link from now on (kept when Okta gave none)."""
@@ -208,6 +224,7 @@ class OrgSystemLog:
     def delivered(self, event):
         data = event["okta_sf"]
         self.position["seen"] = (self.position["seen"] + [data["uuid"]])[-SEEN_KEPT:]
+        self.position["last_published"] = data["published"]
         if data["category"] == "push_failure":
             failures = self.position["failures"].setdefault(data["app"]["id"], [])
             failures.append(iso_to_epoch(data["published"]) or time.time())

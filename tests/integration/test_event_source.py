@@ -93,6 +93,20 @@ def test_every_event_once_in_order_over_pages_and_a_restart_in_the_middle_of_a_p
         collect(args, 1, timeout=1.0)
 
 
+def test_a_saved_link_okta_refuses_is_replaced_by_a_poll_from_the_last_event(simulator, tmp_path):
+    sim = simulator
+    args = args_for(sim, tmp_path)
+    start_position(sim, args)
+    sim.inject_events(PUSH, SALESFORCE_APP, result="SUCCESS", count=3)
+    assert len(collect(args, 3)) == 3
+    sim.reset()            # the log starts again: the saved cursor points past its end, and Okta answers 400
+    assert sim.system_log() == []
+    after_reset = sim.inject_events(PUSH, SALESFORCE_APP, result="SUCCESS", count=2)
+    assert [e["okta_sf"]["uuid"] for e in collect(args, 2)] == after_reset
+    statuses = [e["status"] for e in log_requests(sim)]
+    assert 400 in statuses and statuses[-1] == 200
+
+
 def test_events_are_shaped_for_rules_and_the_automations_own_changes_are_marked(simulator, tmp_path):
     sim = simulator
     args = args_for(sim, tmp_path)

@@ -147,11 +147,15 @@ def test_rotation_changes_the_stored_secret_and_nothing_else(simulator, run_play
     assert stored_secret_is(simulator, new_password, new_token)
     assert writes(simulator) == [("POST", CONNECTION_PATH)]
     after = copy.deepcopy(simulator.state()["okta"])
-    # Only the stored secret (and the connection's lastUpdated stamp) may differ.
+    # Only the stored secret (and the connection's lastUpdated stamp) may differ, and the System Log has the one
+    # event of that save.
+    logged = [e["eventType"] for e in after["system_log"][len(before["system_log"]):]]
+    assert logged == ["application.lifecycle.update"]
     for state in (before, after):
         state["connections"][SALESFORCE_APP]["profile"].pop("token")
         state["connections"][SALESFORCE_APP].pop("lastUpdated", None)
         state.pop("counters", None)
+        state.pop("system_log")
     assert after == before
 
 
