@@ -30,6 +30,7 @@ RULEBOOK = "idm.okta_salesforce.salesforce_provisioning_events"
 ANSIBLE_RULEBOOK = str(Path(sys.executable).with_name("ansible-rulebook"))
 ORG = "acme"
 POLL_INTERVAL = 2
+LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # The first task of each playbook's run (one recorded result per run), and the task that fails on purpose.
 AUDIT_TASK, REMEDIATION_TASK = "Say who changed what", "Enable and configure provisioning again"
@@ -60,12 +61,12 @@ class Rulebook:
         self.outputs = []
         self.proc = None
 
-    def start(self):
+    def start(self, *options):
         out = self.workdir / f"rulebook{len(self.outputs) + 1}.log"
         self.outputs.append(out)
         self.proc = subprocess.Popen(   # pylint: disable=consider-using-with
             [ANSIBLE_RULEBOOK, "-r", RULEBOOK, "-i", str(self.inventory), "--vars", str(self.variables),
-             "--print-events"],
+             "--print-events", *options],
             cwd=self.workdir, env=self.env, stdout=out.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
 
     @property
@@ -104,9 +105,11 @@ def without_intended_failure(output: str) -> str:
 
 
 def printed_uuids(output: str, log_uuids: set) -> list:
-    """The System Log uuids the rulebook printed (--print-events), in order, repeats kept; other uuids (the ones
+    """The System Log uuids of the events the rulebook printed (--print-events), in order, repeats kept. Log lines
+    (a timestamp first: at -vvv ansible-rulebook and the rules engine log each event again) and other uuids (the ones
     ansible-rulebook gives each event and job) are left out."""
-    return [u for u in UUID.findall(output) if u in log_uuids]
+    printed = "\n".join(line for line in output.splitlines() if not LOG_LINE.match(line))
+    return [u for u in UUID.findall(printed) if u in log_uuids]
 
 
 def app_events(sim, after: int) -> list:
@@ -129,9 +132,10 @@ def test_the_rulebook_restores_settings_checks_health_and_survives_a_restart(sim
     state_file = tmp_path / "eda" / "position.json"
     state_file.parent.mkdir()
     variables = tmp_path / "eda" / "vars.yml"
-    variables.write_text(yaml.safe_dump({
+    rulebook_vars = {
         "okta_sf_eda_orgs": [{"name": ORG, "org_url": sim.url}], "okta_sf_eda_state_file": str(state_file),
-        "okta_sf_eda_ca_path": sim.ca_path, "okta_sf_eda_interval": POLL_INTERVAL, "okta_sf_eda_remediate": True}))
+        "okta_sf_eda_ca_path": sim.ca_path, "okta_sf_eda_interval": POLL_INTERVAL, "okta_sf_eda_remediate": True}
+    variables.write_text(yaml.safe_dump(rulebook_vars))
     results_file = tmp_path / "eda" / "results.jsonl"
     env = ansible_env(os.environ, tmp_path / "eda", results_file)
     # The Okta credential from the environment, as an EDA credential injects it: the source uses it for the org
@@ -190,9 +194,12 @@ def test_the_rulebook_restores_settings_checks_health_and_survives_a_restart(sim
         rulebook.alive()
 
         # 4. A restart: the events written while it is down are delivered after it, none of the earlier ones again.
+        # This time at -vvv (ansible-rulebook's debug log), with the token in the rulebook's variables.
         rulebook.stop()
         while_down = sim.inject_events("application.provision.user.push", SALESFORCE_APP, result="SUCCESS", count=5)
-        rulebook.start()
+        rulebook_vars["okta_sf_eda_orgs"][0]["api_token"] = sim.api_token
+        variables.write_text(yaml.safe_dump(rulebook_vars))
+        rulebook.start("-vvv")
         wait_for(lambda: all(u in rulebook.output for u in while_down), 60, "the events written while it was down")
         time.sleep(2 * POLL_INTERVAL)
         rulebook.alive()
