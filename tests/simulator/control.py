@@ -82,8 +82,8 @@ def handle(app, req: Request) -> Response:
         if route == ("POST", "/_sim/okta/admin_console"):
             # An admin saving the To App / To Okta settings in the Admin Console: state changed, one event written.
             body = body or {}
-            return json_response(200, {"event": admin_console_change(app.state, body["app_id"], body["feature"],
-                                                                      body.get("settings") or {})})
+            event = admin_console_change(app.state, body["app_id"], body["feature"], body.get("settings") or {})
+            return json_response(200, {"event": event})
         if route == ("POST", "/_sim/okta/events"):
             return json_response(200, {"uuids": inject_events(app.state, body or {})})
         if route == ("GET", "/_sim/okta/events"):
