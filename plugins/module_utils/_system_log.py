@@ -43,9 +43,6 @@ ASSIGNMENT_EVENT_TYPES = ("application.user_membership.add", "application.user_m
 EVENT_TYPES = (SETTINGS_EVENT_TYPES + PROVISIONING_EVENT_TYPES + CREDENTIALS_EVENT_TYPES + INTEGRATION_EVENT_TYPES
                + ASSIGNMENT_EVENT_TYPES)
 
-# The categories the rulebook's conditions use (event.okta_sf.category).
-CATEGORIES = ("settings_change", "push_failure", "provisioning_outcome", "credentials_failure", "integration_failure",
-              "assignment_change")
 SCOPES = ("okta.logs.read", "okta.apps.read", "okta.users.read")
 PAGE_LIMIT = 100             # events per request (Okta's default; at most 1,000)
 MAX_PAGES_PER_POLL = 20      # then the other orgs get their turn
@@ -316,9 +313,44 @@ def _credentials(org, environ):
     return {key: environ[name] for key, name in names.items() if environ.get(name)}
 
 
+SOURCE_ARGS = ("orgs", "state_file", "since", "interval", "push_failure_window", "push_failure_threshold",
+               "ignore_actors", "ca_path", "validate_certs", "timeout",
+               "eda_feedback_queue")     # added by ansible-rulebook itself
+ORG_KEYS = ("name", "org_url", "api_token", "client_id", "private_key", "private_key_file", "key_id", "apps",
+            "ignore_actors", "ca_path", "validate_certs", "dpop")
+# Numbers: (default, the least allowed).
+NUMBERS = {"interval": (15, 0.1), "push_failure_window": (300, 1), "push_failure_threshold": (10, 1), "timeout": (30, 1)}
+
+
+def number_arg(args, name):
+    """The source argument `name` as a number, its default when unset; SourceConfigError when it is not one."""
+    default, least = NUMBERS[name]
+    value = args.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number < least:
+        raise SourceConfigError(f"{name} must be a number of at least {least}, not {value!r} (default {default}).")
+    return number
+
+
+def _check_source_args(args):
+    unknown = sorted(set(args) - set(SOURCE_ARGS))
+    if unknown:
+        raise SourceConfigError(f"Unknown arguments: {', '.join(unknown)}. The source takes {', '.join(SOURCE_ARGS[:-1])}.")
+    for name in NUMBERS:
+        number_arg(args, name)
+    if args.get("since") is not None and iso_to_epoch(str(args["since"])) is None:
+        raise SourceConfigError(f"since must be an ISO 8601 time such as 2026-11-30T09:00:00.000Z, not {args['since']!r}.")
+
+
 def org_logs_from_args(args, environ=None):
     """The OrgSystemLog of each org of the source's arguments (checked before any request)."""
     environ = os.environ if environ is None else environ
+    _check_source_args(args)
     orgs = args.get("orgs")
     if not isinstance(orgs, list) or not orgs:
         raise SourceConfigError("orgs is required: a list of {name, org_url, ...}, one per Okta org to watch; name is "
@@ -329,8 +361,7 @@ def org_logs_from_args(args, environ=None):
         where = f"orgs[{index}]"
         if not isinstance(org, dict) or not org.get("name") or not org.get("org_url"):
             raise SourceConfigError(f"{where} needs name (the org's inventory host) and org_url.")
-        unknown = set(org) - {"name", "org_url", "api_token", "client_id", "private_key", "private_key_file", "key_id",
-                              "apps", "ignore_actors", "ca_path", "validate_certs", "dpop"}
+        unknown = set(org) - set(ORG_KEYS)
         if unknown:
             raise SourceConfigError(f"{where} ({org['name']}) has unknown keys: {', '.join(sorted(unknown))}.")
         credentials = _credentials(org, environ)
@@ -340,7 +371,7 @@ def org_logs_from_args(args, environ=None):
                 "private_key_file, or set OKTA_ORG_URL to this org's URL with OKTA_API_TOKEN (or OKTA_CLIENT_ID and "
                 "OKTA_PRIVATE_KEY). The credential needs okta.logs.read, okta.apps.read and okta.users.read.")
         try:
-            client = OktaClient(org["org_url"], scopes=list(SCOPES), timeout=float(args.get("timeout", 30)),
+            client = OktaClient(org["org_url"], scopes=list(SCOPES), timeout=number_arg(args, "timeout"),
                                 validate_certs=bool(org.get("validate_certs", args.get("validate_certs", True))),
                                 ca_path=org.get("ca_path", args.get("ca_path") or environ.get("OKTA_CA_PATH")),
                                 dpop=org.get("dpop", "auto"), **credentials)
@@ -351,8 +382,8 @@ def org_logs_from_args(args, environ=None):
                                  apps=org.get("apps"),
                                  ignore_actors=org.get("ignore_actors", args.get("ignore_actors")),
                                  since=args.get("since"),
-                                 push_failure_window=args.get("push_failure_window", 300),
-                                 push_failure_threshold=args.get("push_failure_threshold", 10)))
+                                 push_failure_window=number_arg(args, "push_failure_window"),
+                                 push_failure_threshold=number_arg(args, "push_failure_threshold")))
     names = [log.name for log in logs]
     if len(set(names)) != len(names):
         raise SourceConfigError("Each org needs its own name: " + ", ".join(names) + ".")

@@ -176,6 +176,10 @@ def test_a_refused_credential_stops_the_source_with_a_clear_message_and_no_secre
      "unknown keys: token"),
     ({"orgs": [{"name": "acme", "org_url": "https://acme-admin.okta.com", "api_token": "x" * 40}]},
      "address of the Admin Console"),
+    ({"orgs": [], "state_fle": "/tmp/x"}, "Unknown arguments: state_fle"),
+    ({"orgs": [], "interval": "often"}, r"interval must be a number of at least 0.1, not 'often'"),
+    ({"orgs": [], "push_failure_threshold": 0}, "push_failure_threshold must be a number of at least 1"),
+    ({"orgs": [], "since": "yesterday"}, "since must be an ISO 8601 time"),
 ])
 def test_bad_arguments_are_refused_before_any_request(args, message, monkeypatch):
     monkeypatch.setenv("OKTA_ORG_URL", "https://other.okta.com")    # another org's credential is never used

@@ -106,6 +106,7 @@ from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client i
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._system_log import (  # noqa: E402
     MAX_PAGES_PER_POLL,
     SourceConfigError,
+    number_arg,
     org_logs_from_args,
 )
 
@@ -138,7 +139,7 @@ async def _deliver(queue, org_log):
 
 async def main(queue, args):
     org_logs = org_logs_from_args(args)
-    interval = float(args.get("interval", 15))
+    interval = number_arg(args, "interval")
     for org_log in org_logs:
         LOGGER.info("Polling the System Log of %s (%s)%s", org_log.name, org_log.client.org_url,
                     " from the saved position" if org_log.position.get("next") else "")
