@@ -25,6 +25,7 @@ import time
 
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._errors import InputError
 from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_client import OktaApiError, OktaClient, normalize_org_url
+from ansible_collections.idm.okta_salesforce.plugins.module_utils._okta_module import OKTA_ARGUMENT_SPEC
 
 # Event types, from Okta's event catalogue (https://developer.okta.com/docs/reference/api/event-types/) and the
 # Events API migration guide's mapping of the older names (app.app_editor.app.update -> application.lifecycle.update,
@@ -294,30 +295,34 @@ class OrgSystemLog:
         return len(kept) + 1
 
 
+CREDENTIAL_KEYS = ("api_token", "client_id", "private_key", "private_key_file", "key_id")
+
+
+def _env_name(option):
+    """The environment variable the modules read `option` from (OKTA_API_TOKEN, ...): the same for the source."""
+    return OKTA_ARGUMENT_SPEC[option]["fallback"][1][0]
+
+
 def _credentials(org, environ):
     """The org's Okta credential: its own entries, else the environment's when OKTA_ORG_URL is this org's URL
     (an Okta credential only goes to its own org)."""
-    own = {key: org.get(key) for key in ("api_token", "client_id", "private_key", "private_key_file", "key_id")
-           if org.get(key)}
+    own = {key: org.get(key) for key in CREDENTIAL_KEYS if org.get(key)}
     if own.get("api_token") or own.get("client_id"):
         return own
-    env_url = environ.get("OKTA_ORG_URL")
+    env_url = environ.get(_env_name("org_url"))
     try:
         same_org = bool(env_url) and normalize_org_url(env_url) == normalize_org_url(org["org_url"])
     except InputError:
         same_org = False
     if not same_org:
         return own
-    names = {"api_token": "OKTA_API_TOKEN", "client_id": "OKTA_CLIENT_ID", "private_key": "OKTA_PRIVATE_KEY",
-             "private_key_file": "OKTA_PRIVATE_KEY_FILE", "key_id": "OKTA_KEY_ID"}
-    return {key: environ[name] for key, name in names.items() if environ.get(name)}
+    return {key: environ[_env_name(key)] for key in CREDENTIAL_KEYS if environ.get(_env_name(key))}
 
 
 SOURCE_ARGS = ("orgs", "state_file", "since", "interval", "push_failure_window", "push_failure_threshold",
                "ignore_actors", "ca_path", "validate_certs", "timeout",
                "eda_feedback_queue")     # added by ansible-rulebook itself
-ORG_KEYS = ("name", "org_url", "api_token", "client_id", "private_key", "private_key_file", "key_id", "apps",
-            "ignore_actors", "ca_path", "validate_certs", "dpop")
+ORG_KEYS = ("name", "org_url") + CREDENTIAL_KEYS + ("apps", "ignore_actors", "ca_path", "validate_certs", "dpop")
 # Numbers: (default, the least allowed).
 NUMBERS = {"interval": (15, 0.1), "push_failure_window": (300, 1), "push_failure_threshold": (10, 1), "timeout": (30, 1)}
 
@@ -373,7 +378,7 @@ def org_logs_from_args(args, environ=None):
         try:
             client = OktaClient(org["org_url"], scopes=list(SCOPES), timeout=number_arg(args, "timeout"),
                                 validate_certs=bool(org.get("validate_certs", args.get("validate_certs", True))),
-                                ca_path=org.get("ca_path", args.get("ca_path") or environ.get("OKTA_CA_PATH")),
+                                ca_path=org.get("ca_path", args.get("ca_path") or environ.get(_env_name("ca_path"))),
                                 dpop=org.get("dpop", "auto"), **credentials)
         except InputError as error:
             raise SourceConfigError(f"{where} ({org['name']}): {error}") from None
